@@ -1,0 +1,422 @@
+//! costlint's pricing files (`rules/pricing/*.yaml`, and users' own `prices/*.yaml`): strict
+//! YAML, every error pointing at its line.
+//!
+//! ```yaml
+//! provider: openai            # optional: the provider of every entry without its own
+//! as_of: 2026-11-25           # optional: the date the prices were read
+//! models:
+//!   gpt-5.4: { input: 2.5, cached_input: 0.25, output: 15, context_window: 1050000, max_output: 128000 }
+//!   my-finetune: { provider: openai, input: 3, output: 12, deprecation: 2027-06-30, replacement: gpt-5.4 }
+//! ```
+//!
+//! Prices are USD per 1M tokens. `input` and `output` are required; `cached_input`,
+//! `context_window`, `max_output`, `mode`, `deprecation`, `replacement`, `provider` and `as_of`
+//! are optional. The overlay (`rules/pricing/overlay.yaml`) has the same entry fields, all
+//! optional: it patches entries of the generated files field by field.
+
+use super::names;
+use crate::catalog::{ModelInfo, Price};
+use crate::cost::Rate;
+use crate::date::Date;
+use crate::error::{did_you_mean, offset_of, InputError};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+
+/// A price in USD per 1M tokens: a number, 0 or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usd(pub Rate);
+
+impl<'de> Deserialize<'de> for Usd {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Usd, D::Error> {
+        // The check runs inside the visitor so that the error carries the number's position.
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Usd;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a price in USD per 1M tokens")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Usd, E> {
+                Rate::from_usd_per_mtok(v).map(Usd).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{v}` is not a price: expected USD per 1M tokens, 0 or more"
+                    ))
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Usd, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Usd, E> {
+                self.visit_f64(v as f64)
+            }
+        }
+        d.deserialize_f64(V)
+    }
+}
+
+/// A map whose keys must be unique (YAML would silently keep the last one).
+#[derive(Debug)]
+pub struct Entries<T>(pub Vec<(String, T)>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Entries<T>, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Entries<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of model id → entry")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<T>, A::Error> {
+                let mut out: Vec<(String, T)> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if !seen.insert(key.clone()) {
+                        return Err(de::Error::custom(format!("model `{key}` is listed twice")));
+                    }
+                    let value = map.next_value::<T>()?;
+                    out.push((key, value));
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricingFile {
+    pub provider: Option<String>,
+    pub as_of: Option<Date>,
+    pub models: Entries<FileEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    pub input: Usd,
+    pub output: Usd,
+    pub cached_input: Option<Usd>,
+    pub context_window: Option<u64>,
+    pub max_output: Option<u64>,
+    pub mode: Option<String>,
+    pub deprecation: Option<Date>,
+    pub replacement: Option<String>,
+    pub provider: Option<String>,
+    pub as_of: Option<Date>,
+}
+
+const ENTRY_FIELDS: &[&str] = &[
+    "input",
+    "output",
+    "cached_input",
+    "context_window",
+    "max_output",
+    "mode",
+    "deprecation",
+    "replacement",
+    "provider",
+    "as_of",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlayFile {
+    pub models: Entries<OverlayEntry>,
+}
+
+/// A patch: every field optional. An overlay entry for an id the generated files lack must
+/// give `provider`, `input` and `output`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlayEntry {
+    pub input: Option<Usd>,
+    pub output: Option<Usd>,
+    pub cached_input: Option<Usd>,
+    pub context_window: Option<u64>,
+    pub max_output: Option<u64>,
+    pub mode: Option<String>,
+    pub deprecation: Option<Date>,
+    pub replacement: Option<String>,
+    pub provider: Option<String>,
+    pub as_of: Option<Date>,
+}
+
+/// Parses a pricing file into entries whose `source` is `source`.
+pub fn parse_pricing(
+    display_path: &str,
+    text: &str,
+    source: &str,
+) -> Result<Vec<ModelInfo>, InputError> {
+    if let Some(models) = parse_generated(text, source) {
+        return Ok(models);
+    }
+    parse_pricing_yaml(display_path, text, source)
+}
+
+/// The full YAML parser: any valid pricing file, and the errors.
+pub fn parse_pricing_yaml(
+    display_path: &str,
+    text: &str,
+    source: &str,
+) -> Result<Vec<ModelInfo>, InputError> {
+    let file: PricingFile = parse_yaml(display_path, text)?;
+    let mut out = Vec::with_capacity(file.models.0.len());
+    for (id, e) in file.models.0 {
+        let provider = e
+            .provider
+            .or_else(|| file.provider.clone())
+            .unwrap_or_else(|| names::infer_family(&id).into());
+        out.push(ModelInfo {
+            provider,
+            price: Price {
+                input: e.input.0,
+                cached_input: e.cached_input.map(|u| u.0),
+                output: e.output.0,
+            },
+            context_window: e.context_window,
+            max_output: e.max_output,
+            mode: e.mode,
+            deprecation: e.deprecation,
+            replacement: e.replacement,
+            as_of: e.as_of.or(file.as_of),
+            source: source.to_string(),
+            id,
+        });
+    }
+    Ok(out)
+}
+
+/// A lean reader for the exact layout `examples/gen_catalog.rs` writes (comments, `provider:`,
+/// `as_of:`, `models:`, then one `  id: { key: value, … }` line per entry), several times faster
+/// than the YAML parser on the bundled files. `None` at the first line outside that layout, and
+/// the file then goes through the YAML parser, which accepts or rejects it with a located error.
+/// A test checks that both readers agree on every bundled file.
+pub fn parse_generated(text: &str, source: &str) -> Option<Vec<ModelInfo>> {
+    let mut provider: Option<&str> = None;
+    let mut as_of: Option<Date> = None;
+    let mut in_models = false;
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for line in text.lines() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !in_models {
+            if let Some(v) = line.strip_prefix("provider: ") {
+                provider = Some(plain(v)?);
+            } else if let Some(v) = line.strip_prefix("as_of: ") {
+                as_of = Some(Date::parse(v)?);
+            } else if line == "models:" {
+                in_models = true;
+            } else if line == "models: {}" {
+                return Some(out);
+            } else {
+                return None;
+            }
+            continue;
+        }
+        let rest = line.strip_prefix("  ")?;
+        let (id, rest) = if let Some(q) = rest.strip_prefix('"') {
+            let end = q.find('"')?;
+            let id = &q[..end];
+            if id.contains('\\') {
+                return None;
+            }
+            (id, q[end + 1..].strip_prefix(": { ")?)
+        } else {
+            let (id, rest) = rest.split_once(": { ")?;
+            (plain(id)?, rest)
+        };
+        if !seen.insert(id) {
+            return None;
+        }
+        let body = rest.strip_suffix(" }")?;
+        let mut e = ModelInfo {
+            id: id.to_string(),
+            provider: provider?.to_string(),
+            price: Price::default(),
+            context_window: None,
+            max_output: None,
+            mode: None,
+            deprecation: None,
+            replacement: None,
+            as_of,
+            source: source.to_string(),
+        };
+        let (mut has_input, mut has_output) = (false, false);
+        for field in body.split(", ") {
+            let (k, v) = field.split_once(": ")?;
+            let rate = || v.parse::<f64>().ok().and_then(Rate::from_usd_per_mtok);
+            match k {
+                "input" if !has_input => {
+                    e.price.input = rate()?;
+                    has_input = true;
+                }
+                "output" if !has_output => {
+                    e.price.output = rate()?;
+                    has_output = true;
+                }
+                "cached_input" if e.price.cached_input.is_none() => {
+                    e.price.cached_input = Some(rate()?)
+                }
+                "context_window" if e.context_window.is_none() => {
+                    e.context_window = Some(v.parse().ok()?)
+                }
+                "max_output" if e.max_output.is_none() => e.max_output = Some(v.parse().ok()?),
+                "mode" if e.mode.is_none() => e.mode = Some(plain(v)?.to_string()),
+                "deprecation" if e.deprecation.is_none() => e.deprecation = Some(Date::parse(v)?),
+                "as_of" => e.as_of = Some(Date::parse(v)?),
+                _ => return None,
+            }
+        }
+        if !has_input || !has_output {
+            return None;
+        }
+        out.push(e);
+    }
+    in_models.then_some(out)
+}
+
+/// A plain YAML scalar that reads as the same string in YAML: letters first, then letters,
+/// digits, `-`, `.`, `_`, `/`; no YAML keyword.
+fn plain(s: &str) -> Option<&str> {
+    let ok = s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._/".contains(&b))
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+        );
+    ok.then_some(s)
+}
+
+pub fn parse_overlay(display_path: &str, text: &str) -> Result<OverlayFile, InputError> {
+    parse_yaml(display_path, text)
+}
+
+fn parse_yaml<T: de::DeserializeOwned>(display_path: &str, text: &str) -> Result<T, InputError> {
+    serde_yaml::from_str(text).map_err(|e| yaml_error(display_path, text, &e))
+}
+
+/// A serde_yaml error as a diagnostic on the line it names.
+fn yaml_error(display_path: &str, text: &str, e: &serde_yaml::Error) -> InputError {
+    let mut message = e.to_string();
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    let (start, end) = match e.location() {
+        Some(loc) => {
+            let at = offset_of(text, loc.line(), loc.column());
+            let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+            (at, line_end.max(at))
+        }
+        None => (0, 0),
+    };
+    let label = if message.contains("unknown field") {
+        "unknown key"
+    } else if message.contains("invalid type") || message.contains("is not a") {
+        "wrong type or value"
+    } else {
+        "here"
+    };
+    let mut err = InputError::at(
+        display_path,
+        text,
+        start..end,
+        format!("invalid pricing file `{display_path}`: {message}"),
+        label,
+    );
+    if e.location().is_none() {
+        err.span = None;
+    }
+    if let Some(field) = unknown_field(&message) {
+        let help = match did_you_mean(field, ENTRY_FIELDS.iter().copied()) {
+            Some(near) => format!(
+                "did you mean `{near}`? An entry takes: {}",
+                ENTRY_FIELDS.join(", ")
+            ),
+            None => format!(
+                "an entry takes: {}; the file takes: provider, as_of, models",
+                ENTRY_FIELDS.join(", ")
+            ),
+        };
+        err = err.with_help(help);
+    }
+    err
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line_of(text: &str, e: &InputError) -> usize {
+        let at = e.span.expect("a span").offset();
+        text[..at].matches('\n').count() + 1
+    }
+
+    #[test]
+    fn parses_and_defaults_the_provider() {
+        let text = "provider: acme\nas_of: 2026-01-02\nmodels:\n  a-1: { input: 2.5, output: 15 }\n  gpt-x: { input: 1, output: 2, provider: openai, max_output: 10 }\n";
+        let m = parse_pricing("p.yaml", text, "file:p.yaml").unwrap();
+        assert_eq!(m[0].provider, "acme");
+        assert_eq!(m[0].price.output.to_string(), "15");
+        assert_eq!(m[0].as_of, Date::parse("2026-01-02"));
+        assert_eq!(m[1].provider, "openai");
+        assert_eq!(m[1].max_output, Some(10));
+    }
+
+    #[test]
+    fn lean_reader_agrees_with_yaml() {
+        let text = "# c\nprovider: openai\nas_of: 2026-11-25\nmodels:\n  gpt-x: { input: 2.5, cached_input: 0.25, output: 15, context_window: 5, max_output: 6, mode: chat, deprecation: 2027-01-14 }\n  \"a.b-v1:0\": { input: 0.075, output: 0, as_of: 2026-03-03 }\n";
+        let lean = parse_generated(text, "s").expect("generated layout");
+        assert_eq!(lean, parse_pricing_yaml("p", text, "s").unwrap());
+        assert_eq!(lean.len(), 2);
+        assert!(
+            parse_generated("models:\n  a-1: { input: 1, output: 2, oops: 3 }\n", "s").is_none()
+        );
+        assert!(parse_generated("models:\n  a-1: {input: 1, output: 2}\n", "s").is_none());
+        assert!(parse_generated(
+            "models:\n  a-1: { input: 1, output: 2 }\n  a-1: { input: 1, output: 2 }\n",
+            "s"
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn errors_point_at_their_line() {
+        let unknown = "models:\n  a-1: { input: 1, output: 2 }\n  b-2: { input: 1, outptu: 2 }\n";
+        let e = parse_pricing("p.yaml", unknown, "").unwrap_err();
+        assert_eq!(line_of(unknown, &e), 3, "{e:?}");
+        assert!(
+            e.help.as_deref().unwrap_or("").contains("`output`"),
+            "{e:?}"
+        );
+
+        let wrong = "models:\n  a-1: { input: 1, output: 2 }\n  b-2: { input: cheap, output: 2 }\n";
+        let e = parse_pricing("p.yaml", wrong, "").unwrap_err();
+        assert_eq!(line_of(wrong, &e), 3, "{e:?}");
+
+        let negative = "models:\n  a-1:\n    input: 1\n    output: -2\n";
+        let e = parse_pricing("p.yaml", negative, "").unwrap_err();
+        assert_eq!(line_of(negative, &e), 4, "{e:?}");
+
+        let syntax = "models:\n  a-1: { input: 1, output: 2 }\n  b-2: { input: 1, output: 2\n";
+        let e = parse_pricing("p.yaml", syntax, "").unwrap_err();
+        assert!(line_of(syntax, &e) >= 3, "{e:?}");
+
+        let twice = "models:\n  a-1: { input: 1, output: 2 }\n  a-1: { input: 1, output: 3 }\n";
+        let e = parse_pricing("p.yaml", twice, "").unwrap_err();
+        assert!(e.message.contains("twice"), "{e:?}");
+
+        let missing = "models:\n  a-1: { input: 1 }\n";
+        let e = parse_pricing("p.yaml", missing, "").unwrap_err();
+        assert!(e.message.contains("output"), "{e:?}");
+        assert_eq!(line_of(missing, &e), 2, "{e:?}");
+    }
+}

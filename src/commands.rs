@@ -1,0 +1,251 @@
+//! What each command does, between the parsed flags and the exit code.
+
+use crate::catalog::{Catalog, ModelInfo};
+use crate::checks;
+use crate::cli::{CheckArgs, Cli, Color, Command, ExplainArgs, FailOn, InitArgs, ModelsArgs, ScanArgs};
+use crate::config::Policy;
+use crate::date::Date;
+use crate::diagnostic::Level;
+use crate::engine::{default_threads, Engine, ScanOptions};
+use crate::error::InputError;
+use crate::report::{self, Format, Mode};
+use crate::walk;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+type Outcome = Result<ExitCode, Box<dyn miette::Diagnostic + Send + Sync>>;
+
+pub fn run(cli: &Cli) -> Outcome {
+    match &cli.command {
+        Command::Check(args) => check(cli, args),
+        Command::Scan(args) => scan(cli, args),
+        Command::Models(args) => models(cli, args),
+        Command::Init(args) => init(args),
+        Command::Explain(args) => explain(args),
+    }
+}
+
+fn bad(e: InputError) -> Box<dyn miette::Diagnostic + Send + Sync> {
+    Box::new(e)
+}
+
+/// `--config`, else `costlint.yaml` found from the scanned folder upward, else the default.
+pub fn load_policy(cli: &Cli, paths: &[PathBuf]) -> Result<Policy, InputError> {
+    if let Some(path) = &cli.global.config {
+        return Policy::load(path);
+    }
+    let start = match paths {
+        [one] if one.is_dir() => one.clone(),
+        _ => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+    };
+    let start = start.canonicalize().unwrap_or(start);
+    match Policy::discover(&start) {
+        Some(found) => Policy::load(&found),
+        None => Ok(Policy::embedded_default()),
+    }
+}
+
+fn check_paths(paths: &[PathBuf]) -> Result<(), InputError> {
+    for p in paths {
+        if let Err(e) = std::fs::symlink_metadata(p) {
+            return Err(InputError::plain(format!("cannot read `{}`: {e}", p.display()))
+                .with_help("pass files or folders that exist"));
+        }
+    }
+    Ok(())
+}
+
+fn run_scan(cli: &Cli, args: &ScanArgs, mode: Mode) -> Result<(crate::engine::Report, PathBuf), InputError> {
+    check_paths(&args.paths)?;
+    let policy = load_policy(cli, &args.paths)?;
+    let engine = Engine::new(&policy)?;
+    let opts = ScanOptions {
+        threads: cli.global.threads.map_or_else(default_threads, usize::from),
+        max_file_size: args.max_filesize,
+    };
+    let scan = engine.scan(&args.paths, &opts);
+    let report = engine.evaluate(scan, Date::today(), mode == Mode::Check);
+    Ok((report, walk::root_for(&args.paths)))
+}
+
+fn print(cli: &Cli, report: &crate::engine::Report, root: &Path, mode: Mode) {
+    let color = match cli.global.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let read = |rel: &str| -> Option<String> {
+        let bytes = std::fs::read(root.join(rel)).ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    };
+    let opts = report::Options { mode, color, quiet: cli.global.quiet, read: &read };
+    let text = report::render(cli.global.format, report, &opts);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
+    let (report, root) = run_scan(cli, &args.scan, Mode::Check).map_err(bad)?;
+    print(cli, &report, &root, Mode::Check);
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Level::Error),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Never => None,
+    };
+    let failed = matches!((threshold, report.max_level()), (Some(t), Some(m)) if m >= t);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
+    let (report, root) = run_scan(cli, args, Mode::Scan).map_err(bad)?;
+    print(cli, &report, &root, Mode::Scan);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn models(cli: &Cli, args: &ModelsArgs) -> Outcome {
+    let policy = load_policy(cli, &[]).map_err(bad)?;
+    let catalog = crate::engine::load_pricing(&policy).map_err(bad)?;
+    let pattern = args.pattern.as_deref().unwrap_or("*");
+    let mut found: Vec<&ModelInfo> = catalog.search(pattern);
+    let mut resolved_note = None;
+    if found.is_empty() {
+        let r = catalog.resolve(pattern, &policy.deployments);
+        if let Some(info) = r.id().and_then(|id| catalog.get(id)) {
+            resolved_note = Some(format!("`{pattern}` resolves to `{}` ({r:?})", info.id));
+            found.push(info);
+        }
+    }
+    if cli.global.format == Format::Json {
+        let text = serde_json::to_string_pretty(&serde_json::json!({
+            "version": report::json::VERSION,
+            "as_of": catalog.as_of(),
+            "models": found.iter().map(|m| model_json(m)).collect::<Vec<_>>(),
+        }))
+        .unwrap_or_default();
+        println!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if found.is_empty() {
+        let near = catalog.suggest(pattern, 5);
+        let mut e = InputError::plain(format!("no model in the catalog matches `{pattern}`"));
+        if !near.is_empty() {
+            e = e.with_help(format!("nearest: {}", near.join(", ")));
+        }
+        return Err(bad(e));
+    }
+    print_models(&catalog, &found, resolved_note);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn model_json(m: &ModelInfo) -> serde_json::Value {
+    serde_json::json!({
+        "id": m.id,
+        "provider": m.provider,
+        "input_usd_per_mtok": m.price.input.to_string(),
+        "cached_input_usd_per_mtok": m.price.cached_input.map(|r| r.to_string()),
+        "output_usd_per_mtok": m.price.output.to_string(),
+        "context_window": m.context_window,
+        "max_output": m.max_output,
+        "deprecation": m.deprecation,
+        "replacement": m.replacement,
+        "as_of": m.as_of,
+        "source": m.source,
+    })
+}
+
+fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
+    let mut out = String::new();
+    use std::fmt::Write as _;
+    if let Some(n) = note {
+        let _ = writeln!(out, "{n}");
+    }
+    let rows: Vec<[String; 7]> = found
+        .iter()
+        .map(|m| {
+            let dep = match (&m.deprecation, &m.replacement) {
+                (Some(d), Some(r)) => format!("{d} → {r}"),
+                (Some(d), None) => d.to_string(),
+                (None, Some(r)) => format!("→ {r}"),
+                (None, None) => String::new(),
+            };
+            let n = |v: Option<u64>| v.map_or("-".to_string(), checks::thousands);
+            [
+                m.id.clone(),
+                format!("${}", m.price.input),
+                m.price.cached_input.map_or("-".to_string(), |r| format!("${r}")),
+                format!("${}", m.price.output),
+                n(m.context_window),
+                n(m.max_output),
+                dep,
+            ]
+        })
+        .collect();
+    let head = ["model", "input/1M", "cached/1M", "output/1M", "context", "max output", "deprecated"];
+    let mut w = head.map(|h| h.chars().count());
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let mut line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = w[i].saturating_sub(c.chars().count());
+            if (1..=5).contains(&i) {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            }
+            s.push_str("  ");
+        }
+        let _ = writeln!(out, "{}", s.trim_end());
+    };
+    line(head.to_vec());
+    for r in &rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+    let _ = writeln!(
+        out,
+        "\n{} models; prices in USD per 1M tokens{}.",
+        found.len(),
+        catalog.as_of().map(|d| format!(", as of {d}")).unwrap_or_default()
+    );
+    let _ = std::io::stdout().write_all(out.as_bytes());
+}
+
+fn init(args: &InitArgs) -> Outcome {
+    if args.path.exists() && !args.force {
+        return Err(bad(InputError::plain(format!("`{}` already exists", args.path.display()))
+            .with_help("pass --force to overwrite it")));
+    }
+    std::fs::write(&args.path, Policy::starter())
+        .map_err(|e| bad(InputError::plain(format!("cannot write `{}`: {e}", args.path.display()))))?;
+    println!("wrote {} — edit it, then run `costlint check`", args.path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(args: &ExplainArgs) -> Outcome {
+    let Some(id) = &args.check else {
+        let mut out = String::from("Checks (configure under `checks:` in costlint.yaml):\n\n");
+        for c in checks::ALL {
+            out.push_str(&format!("  {:<26} {:<8} {}\n", c.id, c.default_level.as_str(), c.summary));
+        }
+        out.push_str("\n`costlint explain CHECK` shows one check's documentation.\n");
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Some(c) = checks::find(id) else {
+        let mut e = InputError::plain(format!("unknown check `{id}`"));
+        e = match crate::error::did_you_mean(id, checks::ALL.iter().map(|c| c.id)) {
+            Some(s) => e.with_help(format!("did you mean `{s}`?")),
+            None => e.with_help("`costlint explain` lists the checks"),
+        };
+        return Err(bad(e));
+    };
+    println!("{} (default level: {})\n\n{}\n\n{}", c.id, c.default_level, c.summary, c.docs);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,369 @@
+//! The policy file, `costlint.yaml`: where it is found, what it says, and strict parsing with an
+//! error that underlines the offending key or value for every mistake.
+//!
+//! Parsing goes in two steps. serde_yaml reads the text into a plain YAML value (syntax errors come
+//! out here, with a line and column). Then `parse.rs` converts that value by hand, section by
+//! section, tracking the path of keys it is at; every mapping is checked against the keys it may
+//! hold. When something is wrong, `span.rs` finds that path's key or value in the text with
+//! tree-sitter-yaml so that the report points at exactly what the user wrote.
+
+mod parse;
+mod span;
+
+pub use span::{key_span, value_span};
+
+use crate::diagnostic::Level;
+use crate::error::InputError;
+use globset::GlobSet;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Every check id and the options it accepts in `checks:`. This table is the one place that lists
+/// them: the parser accepts exactly these, and the check registry must agree with it.
+/// The options check `id` accepts, or `None` for an unknown check. The checks' own registry
+/// ([`crate::checks::ALL`]) is the one place that lists them.
+pub fn check_options(id: &str) -> Option<&'static [&'static str]> {
+    crate::checks::find(id).map(|c| c.options)
+}
+
+/// Every check id, in registry order.
+pub fn check_ids() -> impl Iterator<Item = &'static str> {
+    crate::checks::ALL.iter().map(|c| c.id)
+}
+
+/// The file names a policy may have, in order of preference.
+pub const POLICY_FILE_NAMES: &[&str] = &["costlint.yaml", ".costlint.yaml"];
+
+/// Daily volume assumed for a call site when neither the policy nor the code says otherwise.
+pub const DEFAULT_CALLS_PER_DAY: u64 = 500;
+/// Input tokens per call assumed by default.
+pub const DEFAULT_INPUT_TOKENS: u64 = 2000;
+/// Cached input tokens per call assumed by default.
+pub const DEFAULT_CACHED_INPUT_TOKENS: u64 = 0;
+/// Days in a month for monthly figures, by default.
+pub const DEFAULT_DAYS_PER_MONTH: u32 = 30;
+
+const DEFAULT_POLICY: &str = include_str!("../rules/default.yaml");
+const STARTER_POLICY: &str = include_str!("../rules/init.yaml");
+
+/// A parsed policy file.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub version: u32,
+    /// Where prices come from; a later source overrides an earlier one for the same model.
+    pub pricing: Vec<PricingSource>,
+    /// Private model names (Azure deployments and other aliases) mapped to catalog model ids.
+    pub deployments: BTreeMap<String, String>,
+    pub usage: UsagePolicy,
+    pub models: ModelsPolicy,
+    /// Only the checks the file mentions; a check not listed keeps its own defaults.
+    pub checks: BTreeMap<String, CheckSettings>,
+    pub budget: Budget,
+    pub ignore: IgnorePolicy,
+    pub origin: PolicyOrigin,
+}
+
+/// One source of prices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PricingSource {
+    /// The catalog bundled with costlint.
+    Builtin,
+    /// A costlint pricing file; the path is already joined to the policy file's folder.
+    File(PathBuf),
+    /// A LiteLLM `model_prices_and_context_window.json`; the path is already joined to the policy
+    /// file's folder.
+    Litellm(PathBuf),
+}
+
+/// Volume assumptions used to turn per-call prices into monthly figures.
+#[derive(Debug, Clone)]
+pub struct UsagePolicy {
+    pub days_per_month: u32,
+    pub default: Usage,
+    /// Tried in order; the first whose globs match a file's path applies.
+    pub overrides: Vec<UsageOverride>,
+}
+
+impl Default for UsagePolicy {
+    fn default() -> Self {
+        UsagePolicy {
+            days_per_month: DEFAULT_DAYS_PER_MONTH,
+            default: Usage::default(),
+            overrides: Vec::new(),
+        }
+    }
+}
+
+/// How much one call site is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub calls_per_day: u64,
+    /// Input tokens per call, cached ones included.
+    pub input_tokens: u64,
+    /// Of `input_tokens`, how many are read from the provider's prompt cache.
+    pub cached_input_tokens: u64,
+}
+
+impl Default for Usage {
+    fn default() -> Self {
+        Usage {
+            calls_per_day: DEFAULT_CALLS_PER_DAY,
+            input_tokens: DEFAULT_INPUT_TOKENS,
+            cached_input_tokens: DEFAULT_CACHED_INPUT_TOKENS,
+        }
+    }
+}
+
+/// Usage for the files whose path (relative to the scanned root) matches one of `paths`. Fields
+/// left out keep the default's value.
+#[derive(Debug, Clone)]
+pub struct UsageOverride {
+    pub paths: Vec<String>,
+    pub calls_per_day: Option<u64>,
+    pub input_tokens: Option<u64>,
+    pub cached_input_tokens: Option<u64>,
+    matcher: Globs,
+}
+
+impl UsageOverride {
+    /// Whether this override applies to `rel_path` (relative to the scanned root, `/`-separated).
+    pub fn matches(&self, rel_path: &str) -> bool {
+        self.matcher.0.is_match(normalize(rel_path))
+    }
+
+    /// `base` with this override's fields laid over it.
+    pub fn apply(&self, base: Usage) -> Usage {
+        Usage {
+            calls_per_day: self.calls_per_day.unwrap_or(base.calls_per_day),
+            input_tokens: self.input_tokens.unwrap_or(base.input_tokens),
+            cached_input_tokens: self.cached_input_tokens.unwrap_or(base.cached_input_tokens),
+        }
+    }
+}
+
+/// Which models may be used.
+#[derive(Debug, Clone, Default)]
+pub struct ModelsPolicy {
+    /// Globs over model ids; `None` allows every model.
+    pub allow: Option<Vec<String>>,
+    pub deny: Vec<DenyRule>,
+    allow_matcher: Option<Globs>,
+    /// One glob per deny rule, in the same order.
+    deny_matcher: Globs,
+}
+
+/// A model that must not be used, with the reason shown to whoever uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenyRule {
+    /// A glob over model ids.
+    pub id: String,
+    pub reason: Option<String>,
+}
+
+/// What the policy file says about one check. `None` fields keep the check's own default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckSettings {
+    pub level: Option<Level>,
+    /// `deprecated-model`: warn this many days before a model's retirement date.
+    pub lead_days: Option<u32>,
+    /// `max-tokens-ceiling`: the largest output-token limit allowed.
+    pub max: Option<u64>,
+    /// `output-price-ceiling`: the highest output price allowed, USD per 1M tokens.
+    pub usd_per_mtok: Option<f64>,
+    /// `site-monthly-cost`: the highest estimated monthly cost of one call site, USD.
+    pub max_usd: Option<f64>,
+}
+
+/// Limits on how much a change may add to the monthly estimate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Budget {
+    pub max_monthly_increase_usd: Option<f64>,
+    pub max_monthly_increase_pct: Option<f64>,
+}
+
+/// Files costlint does not scan.
+#[derive(Debug, Clone, Default)]
+pub struct IgnorePolicy {
+    /// Globs over paths relative to the scanned root.
+    pub paths: Vec<String>,
+    matcher: Globs,
+}
+
+/// Where a policy came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyOrigin {
+    /// The default built into costlint, used when a repository has no policy file.
+    Embedded,
+    File(PathBuf),
+}
+
+// `InputError` carries the whole file for its report; its size is the error module's choice.
+#[allow(clippy::result_large_err)]
+impl Policy {
+    /// The policy used when a repository has none (`rules/default.yaml`, built in).
+    pub fn embedded_default() -> Policy {
+        static DEFAULT: OnceLock<Policy> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                let mut policy =
+                    Policy::parse("<built-in default policy>", DEFAULT_POLICY, Path::new(""))
+                        // The built-in text is part of costlint and covered by tests.
+                        .unwrap_or_else(|e| {
+                            panic!("costlint's built-in default policy is invalid: {e}")
+                        });
+                policy.origin = PolicyOrigin::Embedded;
+                policy
+            })
+            .clone()
+    }
+
+    /// Parses the text of a policy file. `display_path` names the file in error reports; relative
+    /// pricing paths are joined to `base_dir`.
+    pub fn parse(display_path: &str, text: &str, base_dir: &Path) -> Result<Policy, InputError> {
+        parse::parse(display_path, text, base_dir)
+    }
+
+    /// Reads and parses the policy file at `path`.
+    pub fn load(path: &Path) -> Result<Policy, InputError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            InputError::plain(format!("cannot read policy file `{}`: {e}", path.display()))
+        })?;
+        let base_dir = path.parent().unwrap_or(Path::new(""));
+        let mut policy = Policy::parse(&path.display().to_string(), &text, base_dir)?;
+        policy.origin = PolicyOrigin::File(path.to_path_buf());
+        Ok(policy)
+    }
+
+    /// The policy file for `start` (a folder or a file): `costlint.yaml` or `.costlint.yaml` in
+    /// that folder or the nearest parent, not looking above the repository root (the first folder
+    /// that holds `.git`). The path returned is absolute, with symbolic links resolved.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+        let mut dir = if start.is_file() {
+            start.parent()?.to_path_buf()
+        } else {
+            start
+        };
+        loop {
+            if let Some(found) = POLICY_FILE_NAMES
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+            {
+                return Some(found);
+            }
+            if dir.join(".git").exists() {
+                return None;
+            }
+            dir = dir.parent()?.to_path_buf();
+        }
+    }
+
+    /// The usage assumed for a file: the default, with the first matching override laid over it.
+    pub fn usage_for(&self, rel_path: &str) -> Usage {
+        let base = self.usage.default;
+        match self.usage_override_for(rel_path) {
+            Some(o) => o.apply(base),
+            None => base,
+        }
+    }
+
+    /// The override that applies to a file: the first whose globs match its path.
+    pub fn usage_override_for(&self, rel_path: &str) -> Option<&UsageOverride> {
+        self.usage.overrides.iter().find(|o| o.matches(rel_path))
+    }
+
+    /// Whether `rel_path` (relative to the scanned root) is excluded by `ignore.paths`.
+    pub fn is_ignored(&self, rel_path: &str) -> bool {
+        self.ignore.matcher.0.is_match(normalize(rel_path))
+    }
+
+    /// Whether the allow list admits model `id` (always true without an allow list).
+    pub fn model_allowed(&self, id: &str) -> bool {
+        self.models
+            .allow_matcher
+            .as_ref()
+            .is_none_or(|m| m.0.is_match(id))
+    }
+
+    /// The first deny rule that matches model `id`.
+    pub fn model_denied(&self, id: &str) -> Option<&DenyRule> {
+        let first = self.models.deny_matcher.0.matches(id).into_iter().min()?;
+        self.models.deny.get(first)
+    }
+
+    /// What the policy file says about check `id`, if anything.
+    pub fn check(&self, id: &str) -> Option<&CheckSettings> {
+        self.checks.get(id)
+    }
+
+    /// The commented starter policy that `costlint init` writes.
+    pub fn starter() -> &'static str {
+        STARTER_POLICY
+    }
+}
+
+/// Compiled globs, shown in debug output by count only.
+#[derive(Clone, Default)]
+struct Globs(GlobSet);
+
+impl fmt::Debug for Globs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} compiled globs>", self.0.len())
+    }
+}
+
+/// A relative path as the globs expect it: `/`-separated, without a leading `./`.
+fn normalize(rel_path: &str) -> String {
+    let path = rel_path.replace('\\', "/");
+    let mut rest = path.as_str();
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped;
+    }
+    rest.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_option_has_a_parser() {
+        for check in crate::checks::ALL {
+            let (id, options) = (check.id, check.options);
+            assert!(options.contains(&"level"), "{id} must accept `level`");
+            for option in options {
+                let value = if *option == "level" { "warning" } else { "1" };
+                let text = format!("version: 1\nchecks:\n  {id}: {{ {option}: {value} }}\n");
+                let parsed = Policy::parse("costlint.yaml", &text, Path::new(""));
+                let settings = parsed.as_ref().ok().and_then(|p| p.check(id));
+                assert!(
+                    settings.is_some_and(|s| *s != CheckSettings::default()),
+                    "{id}: option `{option}` is not read: {parsed:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn embedded_default_parses_and_matches_the_built_in_constants() {
+        let policy = Policy::embedded_default();
+        assert_eq!(policy.origin, PolicyOrigin::Embedded);
+        assert_eq!(policy.usage.default, Usage::default());
+        assert_eq!(policy.usage.days_per_month, DEFAULT_DAYS_PER_MONTH);
+        for id in check_ids() {
+            assert!(
+                policy.check(id).and_then(|c| c.level).is_some(),
+                "default policy has no level for {id}"
+            );
+        }
+    }
+
+    #[test]
+    fn normalizes_paths() {
+        assert_eq!(normalize("./a\\b.py"), "a/b.py");
+        assert_eq!(normalize("a/b.py"), "a/b.py");
+    }
+}

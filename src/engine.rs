@@ -1,0 +1,456 @@
+//! The one entry point for the CLI (and later the diff mode and the language server): files in,
+//! priced call sites and diagnostics out. Every stage is a plain function over plain data;
+//! nothing here knows about output formats.
+
+use crate::catalog::{Catalog, Resolution};
+use crate::checks::{self, CheckContext};
+use crate::config::{Policy, PricingSource};
+use crate::cost::Money;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::error::InputError;
+use crate::extract::{Context, DirectiveKind, Extractor, FileFacts};
+use crate::lang::Lang;
+use crate::prefilter::Prefilter;
+use crate::sites::{self, Site, SiteModel};
+use crate::usage;
+use crate::walk::{self, SkipReason};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Files larger than this are not read unless configured otherwise (minified bundles, dumps).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub threads: usize,
+    pub max_file_size: u64,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { threads: default_threads(), max_file_size: DEFAULT_MAX_FILE_SIZE }
+    }
+}
+
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).min(12)
+}
+
+/// The facts of one file that held anything.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub path: String,
+    pub lang: Lang,
+    pub facts: FileFacts,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ScanStats {
+    /// Files of a format costlint reads (after ignore rules).
+    pub files_seen: u64,
+    /// Files the prefilter let through to the parser.
+    pub files_parsed: u64,
+    /// Files read with invalid UTF-8 replaced.
+    pub invalid_utf8: Vec<String>,
+    /// Files the parser could only partly understand.
+    pub syntax_errors: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub files: Vec<FileResult>,
+    pub skipped: Vec<(String, SkipReason)>,
+    pub stats: ScanStats,
+}
+
+/// A policy with its pricing loaded and its prefilter built.
+pub struct Engine<'p> {
+    pub policy: &'p Policy,
+    pub catalog: Cow<'static, Catalog>,
+    prefilter: Prefilter,
+}
+
+impl<'p> Engine<'p> {
+    pub fn new(policy: &'p Policy) -> Result<Engine<'p>, InputError> {
+        let catalog = load_pricing(policy)?;
+        let prefilter = Prefilter::new(&catalog, &policy.deployments);
+        Ok(Engine { policy, catalog, prefilter })
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context { catalog: &self.catalog, deployments: &self.policy.deployments }
+    }
+
+    /// Facts of one file's text (the path decides the format); `None` for formats costlint
+    /// does not read.
+    pub fn check_source(&self, extractor: &mut Extractor, rel: &str, text: &str) -> Option<FileResult> {
+        let lang = Lang::for_path(Path::new(rel))?;
+        let facts = extractor.extract(lang, text, &self.context());
+        Some(FileResult { path: rel.to_string(), lang, facts })
+    }
+
+    /// Walks, reads, prefilters and extracts `paths` in parallel; the result is sorted by path.
+    pub fn scan(&self, paths: &[PathBuf], opts: &ScanOptions) -> Scan {
+        let root = walk::root_for(paths);
+        let out = Mutex::new(Scan::default());
+        let policy = self.policy;
+        let ignored = |rel: &str| policy.is_ignored(rel);
+        walk::walk(
+            paths,
+            &root,
+            opts.threads.max(1),
+            &ignored,
+            |entry| {
+                let result = self.read_and_extract(&entry, opts);
+                let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+                out.stats.files_seen += 1;
+                match result {
+                    ReadOutcome::Skipped(reason) => out.skipped.push((entry.rel, reason)),
+                    ReadOutcome::Filtered => {}
+                    ReadOutcome::Parsed { facts, lossy } => {
+                        out.stats.files_parsed += 1;
+                        if lossy {
+                            out.stats.invalid_utf8.push(entry.rel.clone());
+                        }
+                        if facts.had_syntax_errors && !(facts.refs.is_empty() && facts.limits.is_empty()) {
+                            out.stats.syntax_errors.push(entry.rel.clone());
+                        }
+                        let empty = facts.refs.is_empty()
+                            && facts.limits.is_empty()
+                            && facts.directives.is_empty()
+                            && facts.problems.is_empty()
+                            && facts.dynamic_models == 0;
+                        if !empty {
+                            out.files.push(FileResult { path: entry.rel, lang: entry.lang, facts });
+                        }
+                    }
+                }
+            },
+            |rel, reason| {
+                let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+                out.skipped.push((rel, reason));
+            },
+        );
+        let mut scan = out.into_inner().unwrap_or_else(|e| e.into_inner());
+        scan.files.sort_by(|a, b| a.path.cmp(&b.path));
+        scan.files.dedup_by(|a, b| a.path == b.path);
+        scan.skipped.sort();
+        scan.skipped.dedup();
+        scan.stats.invalid_utf8.sort();
+        scan.stats.syntax_errors.sort();
+        scan
+    }
+
+    fn read_and_extract(&self, entry: &walk::Entry, opts: &ScanOptions) -> ReadOutcome {
+        let bytes = match read_source(&entry.path, opts.max_file_size) {
+            Ok(b) => b,
+            Err(reason) => return ReadOutcome::Skipped(reason),
+        };
+        if !self.prefilter.wants(entry.lang, &bytes) {
+            return ReadOutcome::Filtered;
+        }
+        let (text, lossy) = match String::from_utf8(bytes) {
+            Ok(s) => (s, false),
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+        };
+        let facts = with_extractor(|ex| ex.extract(entry.lang, &text, &self.context()));
+        ReadOutcome::Parsed { facts, lossy }
+    }
+
+    /// Prices the sites, runs the checks, applies suppressions, and sorts everything.
+    pub fn evaluate(&self, scan: Scan, today: Date, run_checks: bool) -> Report {
+        let mut sites = Vec::new();
+        let mut unpriced = Vec::new();
+        let mut occurrences: HashMap<String, u32> = HashMap::new();
+        for file in &scan.files {
+            for s in &file.facts.sites {
+                let r = &file.facts.refs[s.model];
+                let limit = s.limit.map(|l| file.facts.limits[l].clone());
+                let hint = usage_hint(&file.facts, s.span.start_byte);
+                let usage = usage::for_site(self.policy, &file.path, hint);
+                let info = sites::model_info(&self.catalog, &r.resolution);
+                let cost = match sites::price(info, limit.as_ref(), &usage) {
+                    Ok(c) => Some(c),
+                    Err(why) => {
+                        unpriced.push(Unpriced { path: file.path.clone(), line: s.span.line, model: r.text.clone(), why });
+                        None
+                    }
+                };
+                let key = s.key.clone().unwrap_or_default();
+                let param = limit.as_ref().map_or("", |l| l.param.as_str());
+                let base = sites::fingerprint(&[&file.path, &r.text, &key, param]);
+                let n = occurrences.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let id = sites::fingerprint(&[&base, &n.to_string()]);
+                sites.push(Site {
+                    id,
+                    path: file.path.clone(),
+                    span: s.span,
+                    key: s.key.clone(),
+                    model: SiteModel {
+                        text: r.text.clone(),
+                        line: r.span.line,
+                        span: r.span,
+                        resolved: r.resolution.clone(),
+                        provider: info.map(|i| i.provider.clone()),
+                        via: s.via.clone(),
+                    },
+                    limit,
+                    usage,
+                    cost,
+                });
+            }
+        }
+        sites.sort_by(|a, b| (&a.path, a.span.line, a.span.column, &a.id).cmp(&(&b.path, b.span.line, b.span.column, &b.id)));
+
+        let cx = CheckContext { policy: self.policy, catalog: &self.catalog, today, files: &scan.files, sites: &sites };
+        let mut diagnostics = if run_checks { checks::run_all(&cx) } else { Vec::new() };
+        let by_path: HashMap<&str, &FileResult> = scan.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        // A diagnostic on a site's model text (perhaps a constant far above) is silenced by a
+        // directive above the site itself.
+        let mut site_of: HashMap<(&str, usize), usize> = HashMap::new();
+        for s in &sites {
+            site_of.insert((s.path.as_str(), s.span.start_byte), s.span.start_byte);
+            site_of.entry((s.path.as_str(), s.model.span.start_byte)).or_insert(s.span.start_byte);
+        }
+        let before = diagnostics.len();
+        diagnostics.retain(|d| {
+            let site = site_of.get(&(d.path.as_str(), d.span.start_byte)).copied();
+            !suppressed(d, by_path.get(d.path.as_str()).copied(), site, today)
+        });
+        let suppressed = before - diagnostics.len();
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diagnostics.dedup();
+
+        let references = scan
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.facts.refs.iter().map(|r| Reference {
+                    path: f.path.clone(),
+                    line: r.span.line,
+                    column: r.span.column,
+                    text: r.text.clone(),
+                    provider: sites::model_info(&self.catalog, &r.resolution).map(|i| i.provider.clone()),
+                    resolved: r.resolution.clone(),
+                })
+            })
+            .collect::<Vec<_>>();
+        let summary = Summary::new(self, &scan, &sites, &diagnostics, suppressed, unpriced);
+        Report { references, sites, diagnostics, summary, files: scan.files }
+    }
+}
+
+/// A file's bytes, or why it is not read: unreadable, larger than `max_size`, or binary (a NUL
+/// byte in its first 8 KiB).
+pub fn read_source(path: &Path, max_size: u64) -> Result<Vec<u8>, SkipReason> {
+    let unreadable = |e: std::io::Error| SkipReason::Unreadable { error: e.to_string() };
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max_size {
+        return Err(SkipReason::TooLarge { bytes: len, limit: max_size });
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    // `take` guards against files that grow while being read.
+    (&mut file).take(max_size + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > max_size {
+        return Err(SkipReason::TooLarge { bytes: bytes.len() as u64, limit: max_size });
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err(SkipReason::Binary);
+    }
+    Ok(bytes)
+}
+
+/// Runs `f` with this thread's extractor (parsers are reused across files).
+fn with_extractor<R>(f: impl FnOnce(&mut Extractor) -> R) -> R {
+    thread_local! {
+        static EXTRACTOR: RefCell<Extractor> = RefCell::new(Extractor::new());
+    }
+    EXTRACTOR.with(|e| f(&mut e.borrow_mut()))
+}
+
+enum ReadOutcome {
+    Skipped(SkipReason),
+    Filtered,
+    Parsed { facts: FileFacts, lossy: bool },
+}
+
+/// The pricing sources of the policy, merged in order (later ones override earlier ones).
+pub fn load_pricing(policy: &Policy) -> Result<Cow<'static, Catalog>, InputError> {
+    if let [PricingSource::Builtin] = policy.pricing.as_slice() {
+        return Ok(Cow::Borrowed(Catalog::builtin()));
+    }
+    let mut catalog = Catalog::empty();
+    for source in &policy.pricing {
+        let next = match source {
+            PricingSource::Builtin => Catalog::builtin().clone(),
+            PricingSource::File(path) => {
+                let text = read_policy_file(path)?;
+                Catalog::load_pricing_file(&path.display().to_string(), &text)?
+            }
+            PricingSource::Litellm(path) => {
+                let text = read_policy_file(path)?;
+                Catalog::load_litellm(&path.display().to_string(), &text)?
+            }
+        };
+        catalog.merge(next);
+    }
+    Ok(Cow::Owned(catalog))
+}
+
+fn read_policy_file(path: &Path) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        InputError::plain(format!("cannot read pricing file `{}`: {e}", path.display()))
+            .with_help("paths under `pricing:` are relative to the policy file's folder")
+    })
+}
+
+/// The `costlint: usage` hint whose statement holds byte `at`.
+fn usage_hint(facts: &FileFacts, at: usize) -> Option<(u32, crate::extract::UsageHint)> {
+    facts.directives.iter().rev().find_map(|d| match &d.kind {
+        DirectiveKind::Usage(h) if d.covers(at) => Some((d.span.line, *h)),
+        _ => None,
+    })
+}
+
+/// Is `d` silenced by a live `costlint: ignore[…]` covering its span or its call site?
+fn suppressed(d: &Diagnostic, file: Option<&FileResult>, site: Option<usize>, today: Date) -> bool {
+    let Some(file) = file else { return false };
+    if d.check == "expired-suppression" || d.check == "invalid-directive" {
+        return false;
+    }
+    let places = [Some(d.span.start_byte), site];
+    let places: Vec<usize> = places.into_iter().flatten().collect();
+    file.facts.directives.iter().any(|dir| match &dir.kind {
+        DirectiveKind::Ignore { checks, until, .. } => {
+            checks.iter().any(|c| c == d.check || c == "all")
+                && until.is_none_or(|u| u >= today)
+                && places.iter().any(|&p| dir.covers(p))
+        }
+        DirectiveKind::Usage(_) => false,
+    })
+}
+
+/// Every model reference, for the inventory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub text: String,
+    pub resolved: Resolution,
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unpriced {
+    pub path: String,
+    pub line: u32,
+    pub model: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub files_seen: u64,
+    pub files_parsed: u64,
+    pub files_with_findings: u64,
+    pub references: u64,
+    pub sites: u64,
+    pub sites_priced: u64,
+    pub unpriced: Vec<Unpriced>,
+    /// Places that pass a model chosen at run time: not priced.
+    pub dynamic_model_sites: u64,
+    /// Limits not bound to any model (still checked against the ceiling).
+    pub unbound_limits: u64,
+    #[serde(serialize_with = "sites::money")]
+    pub monthly_total: Money,
+    pub errors: u64,
+    pub warnings: u64,
+    pub notes: u64,
+    pub suppressed: u64,
+    pub skipped: Vec<Skipped>,
+    pub invalid_utf8: Vec<String>,
+    pub syntax_errors: Vec<String>,
+    pub assumptions: Assumptions,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Assumptions {
+    pub policy: String,
+    pub days_per_month: u32,
+    pub default_calls_per_day: u64,
+    pub default_input_tokens: u64,
+    pub default_cached_input_tokens: u64,
+    pub pricing_as_of: Option<Date>,
+    pub output_tokens: &'static str,
+    pub prices: &'static str,
+}
+
+impl Summary {
+    fn new(engine: &Engine, scan: &Scan, sites: &[Site], diags: &[Diagnostic], suppressed: usize, unpriced: Vec<Unpriced>) -> Summary {
+        let count = |l: Level| diags.iter().filter(|d| d.level == l).count() as u64;
+        let p = engine.policy;
+        Summary {
+            files_seen: scan.stats.files_seen,
+            files_parsed: scan.stats.files_parsed,
+            files_with_findings: scan.files.iter().filter(|f| !f.facts.refs.is_empty() || !f.facts.limits.is_empty()).count() as u64,
+            references: scan.files.iter().map(|f| f.facts.refs.len() as u64).sum(),
+            sites: sites.len() as u64,
+            sites_priced: sites.iter().filter(|s| s.cost.is_some()).count() as u64,
+            unpriced,
+            dynamic_model_sites: scan.files.iter().map(|f| u64::from(f.facts.dynamic_models)).sum(),
+            unbound_limits: scan.files.iter().flat_map(|f| &f.facts.limits).filter(|l| !l.bound).count() as u64,
+            monthly_total: sites.iter().filter_map(|s| s.cost.as_ref()).map(|c| c.monthly).sum(),
+            errors: count(Level::Error),
+            warnings: count(Level::Warning),
+            notes: count(Level::Note),
+            suppressed: suppressed as u64,
+            skipped: scan.skipped.iter().map(|(p, r)| Skipped { path: p.clone(), reason: r.to_string() }).collect(),
+            invalid_utf8: scan.stats.invalid_utf8.clone(),
+            syntax_errors: scan.stats.syntax_errors.clone(),
+            assumptions: Assumptions {
+                policy: match &p.origin {
+                    crate::config::PolicyOrigin::Embedded => "embedded default".to_string(),
+                    crate::config::PolicyOrigin::File(f) => f.display().to_string(),
+                },
+                days_per_month: p.usage.days_per_month,
+                default_calls_per_day: p.usage.default.calls_per_day,
+                default_input_tokens: p.usage.default.input_tokens,
+                default_cached_input_tokens: p.usage.default.cached_input_tokens,
+                pricing_as_of: engine.catalog.as_of(),
+                output_tokens: "the call's output-token limit; without one, the model's maximum output",
+                prices: "USD per 1M tokens; money exact, rounded half-up to the cent when shown",
+            },
+        }
+    }
+}
+
+/// Everything a reporter needs.
+#[derive(Debug)]
+pub struct Report {
+    pub references: Vec<Reference>,
+    pub sites: Vec<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    pub files: Vec<FileResult>,
+}
+
+impl Report {
+    pub fn max_level(&self) -> Option<Level> {
+        self.diagnostics.iter().map(|d| d.level).max()
+    }
+}

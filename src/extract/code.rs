@@ -1,0 +1,619 @@
+//! Extraction from a tree-sitter syntax tree, driven by the node roles in [`Syntax`].
+
+use super::{directive, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via};
+use crate::catalog::{Catalog, Resolution};
+use crate::lang::Syntax;
+use crate::rules::ExtractRules;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use tree_sitter::{Node, Parser};
+
+/// How deep a chain of names and fallbacks is followed (`A = B`, `B = os.getenv(..., C)`…).
+const MAX_DEPTH: u32 = 6;
+
+pub(super) fn extract(parser: &mut Parser, syntax: &'static Syntax, text: &str, cx: &Context) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let Some(tree) = parser.parse(text, None) else {
+        facts.had_syntax_errors = true;
+        return facts;
+    };
+    let root = tree.root_node();
+    facts.had_syntax_errors = root.has_error();
+    let mut w = Walk::default_with(syntax, text, cx);
+    w.facts = facts;
+    w.collect(root);
+    w.limits();
+    w.model_pairs();
+    w.model_assignments();
+    w.literals();
+    w.bind();
+    w.directives(root);
+    w.facts
+}
+
+/// Ancestors are recorded during the one walk: tree-sitter's `Node::parent` searches down from
+/// the root, which is quadratic on flat files such as minified bundles.
+struct Pair<'t> {
+    node: Node<'t>,
+    key: String,
+    value: Node<'t>,
+    /// The call arguments, object or mapping holding the pair.
+    scope: usize,
+    statement: Range<usize>,
+}
+
+struct Assign<'t> {
+    name: String,
+    value: Node<'t>,
+    statement: Node<'t>,
+    /// The block holding the statement.
+    scope: usize,
+}
+
+struct Str<'t> {
+    node: Node<'t>,
+    prose: bool,
+    /// `(arguments, call)` when the string is passed directly to a call.
+    call: Option<(Node<'t>, Node<'t>)>,
+    statement: Range<usize>,
+}
+
+struct Found<'t> {
+    literal: Node<'t>,
+    via: Via,
+}
+
+struct Walk<'t, 'c> {
+    syntax: &'static Syntax,
+    text: &'t str,
+    cx: &'c Context<'c>,
+    rules: &'static ExtractRules,
+    facts: FileFacts,
+    strings: Vec<Str<'t>>,
+    pairs: Vec<Pair<'t>>,
+    assigns: Vec<Assign<'t>>,
+    comments: Vec<Node<'t>>,
+    /// name -> definitions, in source order.
+    constants: HashMap<String, Vec<usize>>,
+    /// Literal nodes already claimed by a site.
+    consumed: HashSet<usize>,
+    /// Assignments whose value a site used through the name.
+    used_assigns: HashSet<usize>,
+    /// literal node id -> index in facts.refs
+    ref_of: HashMap<usize, usize>,
+    /// scope node id -> limits in it
+    limit_scopes: HashMap<usize, Vec<usize>>,
+    /// site index -> scope node id
+    site_scopes: Vec<Option<usize>>,
+    columns: Columns,
+}
+
+impl<'t, 'c> Walk<'t, 'c> {
+    fn default_with(syntax: &'static Syntax, text: &'t str, cx: &'c Context<'c>) -> Walk<'t, 'c> {
+        Walk {
+            syntax,
+            text,
+            cx,
+            rules: ExtractRules::get(),
+            facts: FileFacts::default(),
+            strings: Vec::new(),
+            pairs: Vec::new(),
+            assigns: Vec::new(),
+            comments: Vec::new(),
+            constants: HashMap::new(),
+            consumed: HashSet::new(),
+            used_assigns: HashSet::new(),
+            ref_of: HashMap::new(),
+            limit_scopes: HashMap::new(),
+            site_scopes: Vec::new(),
+            columns: Columns::default(),
+        }
+    }
+
+    fn src(&self, n: Node) -> &'t str {
+        self.text.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn span(&self, n: Node) -> crate::diagnostic::Span {
+        let (s, e) = (n.start_position(), n.end_position());
+        self.columns.span(self.text, n.start_byte(), n.end_byte(), (s.row, s.column), (e.row, e.column))
+    }
+
+    fn is(&self, kinds: &[&str], n: Node) -> bool {
+        kinds.contains(&n.kind())
+    }
+
+    /// One iterative pass over the tree (no recursion: minified files nest deeply), keeping the
+    /// ancestors on a stack.
+    fn collect(&mut self, root: Node<'t>) {
+        let syntax = self.syntax;
+        let mut cursor = root.walk();
+        let mut stack: Vec<Node<'t>> = Vec::new();
+        loop {
+            let n = cursor.node();
+            let kind = n.kind();
+            let mut descend = true;
+            if syntax.strings.contains(&kind) {
+                let prose = self.is_prose(&stack);
+                let call = self.direct_call(&stack);
+                let statement = self.statement(n, &stack).byte_range();
+                self.strings.push(Str { node: n, prose, call, statement });
+                descend = kind == "template_string";
+            } else if syntax.comments.contains(&kind) {
+                self.comments.push(n);
+                descend = false;
+            } else if let Some(&(_, kf, vf)) = syntax.pairs.iter().find(|p| p.0 == kind) {
+                if let Some((k, v)) = self.fields(n, kf, vf) {
+                    let key = self.key_text(k);
+                    let scope = stack.last().map_or(n.id(), |p| p.id());
+                    let statement = self.statement(n, &stack).byte_range();
+                    self.pairs.push(Pair { node: n, key, value: v, scope, statement });
+                }
+            } else if let Some(&(_, kf, vf)) = syntax.assignments.iter().find(|p| p.0 == kind) {
+                if let Some((k, v)) = self.fields(n, kf, vf) {
+                    if self.is(syntax.identifiers, k) {
+                        let name = self.src(k).to_string();
+                        let stmt = self.statement(n, &stack);
+                        let scope = self.block_of(stmt, &stack);
+                        self.constants.entry(name.clone()).or_default().push(self.assigns.len());
+                        self.assigns.push(Assign { name, value: v, statement: stmt, scope });
+                    }
+                }
+            }
+            if descend && cursor.goto_first_child() {
+                stack.push(n);
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+                stack.pop();
+            }
+        }
+    }
+
+    /// The statement (a child of a block) that holds `n`, given `n`'s ancestors.
+    fn statement(&self, n: Node<'t>, stack: &[Node<'t>]) -> Node<'t> {
+        let mut cur = n;
+        for &p in stack.iter().rev() {
+            if self.is(self.syntax.blocks, p) {
+                return cur;
+            }
+            cur = p;
+        }
+        cur
+    }
+
+    /// The id of the block that holds `stmt` (one of `stack`).
+    fn block_of(&self, stmt: Node<'t>, stack: &[Node<'t>]) -> usize {
+        let i = stack.iter().rposition(|p| p.id() == stmt.id());
+        match i {
+            Some(i) if i > 0 => stack[i - 1].id(),
+            None => stack.last().map_or(stmt.id(), |p| p.id()),
+            _ => stmt.id(),
+        }
+    }
+
+    /// `(arguments, call)` when the node on top of `stack`'s children is a direct argument.
+    fn direct_call(&self, stack: &[Node<'t>]) -> Option<(Node<'t>, Node<'t>)> {
+        let [.., call, args] = stack else { return None };
+        let &(_, _, af) = self.syntax.calls.iter().find(|k| k.0 == call.kind())?;
+        (call.child_by_field_name(af)?.id() == args.id()).then_some((*args, *call))
+    }
+
+    /// Key and value children; empty field names mean "first and last named child".
+    fn fields(&self, n: Node<'t>, key_field: &str, value_field: &str) -> Option<(Node<'t>, Node<'t>)> {
+        if key_field.is_empty() {
+            let count = n.named_child_count();
+            if count < 2 {
+                return None;
+            }
+            return Some((n.named_child(0)?, n.named_child(count as u32 - 1)?));
+        }
+        Some((n.child_by_field_name(key_field)?, n.child_by_field_name(value_field)?))
+    }
+
+    fn key_text(&self, k: Node) -> String {
+        let raw = self.src(k).trim();
+        unquote(raw).unwrap_or(raw).to_string()
+    }
+
+    /// Looks through wrappers (`(x)`, `x as T`, YAML flow nodes) to the meaningful node.
+    fn peel(&self, mut n: Node<'t>) -> Node<'t> {
+        while self.is(self.syntax.wrappers, n) && n.named_child_count() >= 1 {
+            match n.named_child(0) {
+                Some(c) if !self.syntax.comments.contains(&c.kind()) => n = c,
+                _ => break,
+            }
+        }
+        n
+    }
+
+    /// The constant value of a string literal, or `None` for interpolated strings.
+    fn string_value(&self, n: Node) -> Option<&'t str> {
+        if !self.syntax.interpolations.is_empty() {
+            let mut c = n.walk();
+            if n.named_children(&mut c).any(|ch| self.syntax.interpolations.contains(&ch.kind())) {
+                return None;
+            }
+        }
+        unquote(self.src(n))
+    }
+
+    fn definition_before(&self, name: &str, at: usize) -> Option<usize> {
+        let defs = self.constants.get(name)?;
+        defs.iter().rev().find(|&&i| self.assigns[i].statement.start_byte() < at).or(defs.first()).copied()
+    }
+
+    fn callee(&self, call: Node<'t>) -> Option<(String, Node<'t>)> {
+        let &(_, cf, af) = self.syntax.calls.iter().find(|c| c.0 == call.kind())?;
+        let callee = call.child_by_field_name(cf)?;
+        let args = call.child_by_field_name(af)?;
+        Some((self.src(callee).split_whitespace().collect::<String>(), args))
+    }
+
+    fn positional_args(&self, args: Node<'t>) -> Vec<Node<'t>> {
+        let mut c = args.walk();
+        args.named_children(&mut c)
+            .filter(|a| !self.is(self.syntax.comments, *a) && !self.syntax.pairs.iter().any(|p| p.0 == a.kind()))
+            .collect()
+    }
+
+    fn keyword_arg(&self, args: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let mut c = args.walk();
+        let found = args.named_children(&mut c).find_map(|a| {
+            let &(_, kf, vf) = self.syntax.pairs.iter().find(|p| p.0 == a.kind())?;
+            let (k, v) = self.fields(a, kf, vf)?;
+            (self.key_text(k) == name).then_some(v)
+        });
+        found
+    }
+
+    /// Follows a value to the string literal that names its model.
+    fn eval_model(&mut self, n: Node<'t>, depth: u32) -> Option<Found<'t>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let n = self.peel(n);
+        if self.is(self.syntax.strings, n) {
+            return self.string_value(n).map(|_| Found { literal: n, via: Via::Literal });
+        }
+        if self.is(self.syntax.identifiers, n) {
+            let name = self.src(n);
+            let i = self.definition_before(name, n.start_byte())?;
+            let value = self.assigns[i].value;
+            let found = self.eval_model(value, depth + 1)?;
+            self.used_assigns.insert(i);
+            let via = match found.via {
+                Via::Literal => Via::Constant { name: name.to_string(), line: self.span(value).line },
+                other => other,
+            };
+            return Some(Found { literal: found.literal, via });
+        }
+        if let Some((callee, args)) = self.callee(n) {
+            let positional = self.positional_args(args);
+            if self.rules.is_env_getter(&callee) {
+                let var = positional.first().and_then(|a| self.string_value(*a)).unwrap_or("").to_string();
+                let default = positional.get(1).copied().or_else(|| self.keyword_arg(args, "default"))?;
+                let found = self.eval_model(default, depth + 1)?;
+                return Some(Found { literal: found.literal, via: Via::EnvDefault { var } });
+            }
+            let first = *positional.first()?;
+            let found = self.eval_model(first, depth + 1)?;
+            let via = match found.via {
+                Via::Literal => Via::Call { callee },
+                other => other,
+            };
+            return Some(Found { literal: found.literal, via });
+        }
+        if let Some(&(_, ops)) = self.syntax.fallbacks.iter().find(|f| f.0 == n.kind()) {
+            let op = n.child_by_field_name("operator").map(|o| self.src(o)).unwrap_or("");
+            if ops.contains(&op) {
+                let left = n.child_by_field_name("left")?;
+                let right = n.child_by_field_name("right")?;
+                let found = self.eval_model(right, depth + 1).or_else(|| self.eval_model(left, depth + 1))?;
+                let left_text = self.src(left);
+                let via = match found.via {
+                    Via::Literal if left_text.contains("env") => {
+                        Via::EnvDefault { var: left_text.rsplit('.').next().unwrap_or(left_text).to_string() }
+                    }
+                    other => other,
+                };
+                return Some(Found { literal: found.literal, via });
+            }
+        }
+        None
+    }
+
+    /// An integer limit value; `None` when it is computed at run time.
+    fn eval_int(&self, n: Node<'t>, depth: u32) -> Option<u64> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let n = self.peel(n);
+        if self.is(self.syntax.numbers, n) {
+            return parse_int(self.src(n));
+        }
+        if self.is(self.syntax.identifiers, n) {
+            let i = self.definition_before(self.src(n), n.start_byte())?;
+            return self.eval_int(self.assigns[i].value, depth + 1);
+        }
+        None
+    }
+
+    fn add_limit(&mut self, param: &str, value: Node<'t>, span: crate::diagnostic::Span, scope: usize) {
+        let value = self.eval_int(value, 0);
+        let idx = self.facts.limits.len();
+        self.facts.limits.push(LimitRef { param: param.to_string(), value, span, bound: false });
+        self.limit_scopes.entry(scope).or_default().push(idx);
+    }
+
+    fn limits(&mut self) {
+        for i in 0..self.pairs.len() {
+            if self.rules.is_limit_param(&self.pairs[i].key) {
+                let (key, node, value, scope) =
+                    (self.pairs[i].key.clone(), self.pairs[i].node, self.pairs[i].value, self.pairs[i].scope);
+                self.add_limit(&key, value, self.span(node), scope);
+            }
+        }
+        for i in 0..self.assigns.len() {
+            if self.rules.is_limit_param(&self.assigns[i].name) {
+                let a = &self.assigns[i];
+                let (name, value, scope) = (a.name.clone(), a.value, a.scope);
+                let span = self.span(a.statement);
+                self.add_limit(&name, value, span, scope);
+            }
+        }
+    }
+
+    fn is_model_text(&self, value: &str, resolution: &Resolution) -> bool {
+        !matches!(resolution, Resolution::Unknown) || Catalog::is_model_shaped(value)
+    }
+
+    /// Records the reference for a literal node (once) and returns its index.
+    fn reference(&mut self, literal: Node<'t>, resolution: Resolution) -> Option<usize> {
+        if let Some(&i) = self.ref_of.get(&literal.id()) {
+            return Some(i);
+        }
+        let text = self.string_value(literal)?.to_string();
+        let i = self.facts.refs.len();
+        self.facts.refs.push(ModelRef { text, span: self.span(literal), resolution });
+        self.ref_of.insert(literal.id(), i);
+        Some(i)
+    }
+
+    fn add_site(&mut self, found: Found<'t>, key: Option<String>, at: crate::diagnostic::Span, statement: Range<usize>, scope: Option<usize>) -> bool {
+        let Some(value) = self.string_value(found.literal) else { return false };
+        let resolution = self.cx.resolve(value);
+        if !self.is_model_text(value, &resolution) {
+            return false;
+        }
+        self.consumed.insert(found.literal.id());
+        let Some(model) = self.reference(found.literal, resolution) else { return false };
+        self.facts.sites.push(SiteFact { span: at, key, model, via: found.via, limit: None, statement });
+        self.site_scopes.push(scope);
+        true
+    }
+
+    fn model_pairs(&mut self) {
+        for i in 0..self.pairs.len() {
+            if !self.rules.is_model_key(&self.pairs[i].key) {
+                continue;
+            }
+            let p = &self.pairs[i];
+            let (node, value, key, scope, statement) = (p.node, p.value, p.key.clone(), p.scope, p.statement.clone());
+            match self.eval_model(value, 0) {
+                Some(found) => {
+                    let at = self.span(node);
+                    if !self.add_site(found, Some(key), at, statement, Some(scope)) && !self.is_plain_data(value) {
+                        self.facts.dynamic_models += 1;
+                    }
+                }
+                None if !self.is_plain_data(value) => self.facts.dynamic_models += 1,
+                None => {}
+            }
+        }
+    }
+
+    /// Values that are data rather than a model choice computed at run time (`model: null`,
+    /// `model: {…}` in a config or a schema).
+    fn is_plain_data(&self, value: Node<'t>) -> bool {
+        let v = self.peel(value);
+        !(self.is(self.syntax.identifiers, v)
+            || self.syntax.calls.iter().any(|c| c.0 == v.kind())
+            || v.kind().contains("member")
+            || v.kind() == "attribute"
+            || v.kind() == "subscript")
+    }
+
+    /// `MODEL = "gpt-4o"` that no call in the file uses: the definition is the site.
+    fn model_assignments(&mut self) {
+        for i in 0..self.assigns.len() {
+            if self.used_assigns.contains(&i) || !self.rules.is_model_key(&self.assigns[i].name) {
+                continue;
+            }
+            let a = &self.assigns[i];
+            let (value, stmt, name, scope) = (a.value, a.statement, a.name.clone(), a.scope);
+            if let Some(found) = self.eval_model(value, 0) {
+                if !self.consumed.contains(&found.literal.id()) {
+                    let at = self.span(stmt);
+                    self.add_site(found, Some(name), at, stmt.byte_range(), Some(scope));
+                }
+            }
+        }
+    }
+
+    /// Every other string literal: a reference when it names a known model; a site when it is
+    /// passed directly to a call (`ChatAnthropic("claude-…")`).
+    fn literals(&mut self) {
+        for i in 0..self.strings.len() {
+            let (n, prose, call, statement) =
+                (self.strings[i].node, self.strings[i].prose, self.strings[i].call, self.strings[i].statement.clone());
+            if prose || self.ref_of.contains_key(&n.id()) {
+                continue;
+            }
+            let Some(value) = self.string_value(n) else { continue };
+            if value.is_empty() || value.len() > 200 {
+                continue;
+            }
+            let resolution = self.cx.resolve(value);
+            if matches!(resolution, Resolution::Unknown) {
+                continue;
+            }
+            if let Some((args, call)) = call {
+                let callee = self.callee(call).map(|c| c.0).unwrap_or_default();
+                let via = if self.rules.is_env_getter(&callee) {
+                    let var = self.positional_args(args).first().and_then(|a| self.string_value(*a)).unwrap_or("").to_string();
+                    Via::EnvDefault { var }
+                } else {
+                    Via::Call { callee }
+                };
+                let at = self.span(n);
+                self.add_site(Found { literal: n, via }, None, at, statement, Some(args.id()));
+                continue;
+            }
+            self.reference(n, resolution);
+        }
+    }
+
+    /// Docstrings, bare string statements, and arguments of logging, error and test-name calls,
+    /// judged from the string's ancestors.
+    fn is_prose(&self, stack: &[Node<'t>]) -> bool {
+        let Some(parent) = stack.last() else { return false };
+        if self.is(self.syntax.string_statements, *parent) {
+            return true;
+        }
+        for &cur in stack.iter().rev().take(4) {
+            if self.syntax.calls.iter().any(|c| c.0 == cur.kind()) {
+                return self.callee(cur).is_some_and(|(callee, _)| self.rules.is_prose_call(&callee));
+            }
+            if python_raise(cur) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Binds each site to the limits in its scope (same call, options object or mapping).
+    fn bind(&mut self) {
+        for (s, scope) in self.site_scopes.iter().enumerate() {
+            let Some(scope) = scope else { continue };
+            if let Some(limits) = self.limit_scopes.get(scope) {
+                if let Some(&l) = limits.first() {
+                    self.facts.sites[s].limit = Some(l);
+                    self.facts.limits[l].bound = true;
+                }
+            }
+        }
+    }
+
+    fn directives(&mut self, root: Node<'t>) {
+        for i in 0..self.comments.len() {
+            let c = self.comments[i];
+            let body = self.src(c);
+            if !body.contains("costlint:") {
+                continue;
+            }
+            let span = self.span(c);
+            let covers = vec![line_range(self.text, c.start_byte()), next_statement(self.text, root, c.end_byte())];
+            directive::parse(body, span, covers, &mut self.facts);
+        }
+    }
+}
+
+fn python_raise(n: Node) -> bool {
+    n.kind() == "raise_statement" || n.kind() == "assert_statement" || n.kind() == "throw_statement"
+}
+
+/// The text of a literal without quotes and string prefixes; plain text is returned as is.
+pub(crate) fn unquote(raw: &str) -> Option<&str> {
+    let t = raw.trim_start_matches(['r', 'R', 'b', 'B', 'u', 'U', 'f', 'F']);
+    for q in ["\"\"\"", "'''", "\"", "'", "`"] {
+        if t.len() >= 2 * q.len() && t.starts_with(q) && t.ends_with(q) {
+            return t.get(q.len()..t.len() - q.len());
+        }
+    }
+    if raw.starts_with(['"', '\'', '`']) {
+        return None; // unterminated
+    }
+    Some(raw)
+}
+
+/// `8000`, `8_000`, `8e3`, `0x1F40`, `8000.0`: an integer, or `None`.
+pub(crate) fn parse_int(raw: &str) -> Option<u64> {
+    let t: String = raw.trim().chars().filter(|&c| c != '_' && c != '\'').collect();
+    let t = t.trim_end_matches(['n', 'L', 'l', 'u', 'U']);
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return u64::from_str_radix(hex, 16).ok();
+    }
+    if let Ok(v) = t.parse::<u64>() {
+        return Some(v);
+    }
+    let f: f64 = t.parse().ok()?;
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1e15).then_some(f as u64)
+}
+
+/// Bytes of the line holding `at`.
+fn line_range(text: &str, at: usize) -> Range<usize> {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at.min(text.len())..].find('\n').map_or(text.len(), |i| at + i);
+    start..end
+}
+
+/// Bytes of the largest node that starts on the first code line after byte `after`.
+fn next_statement(text: &str, root: Node, after: usize) -> Range<usize> {
+    let rest = text.get(after..).unwrap_or("");
+    let mut offset = after;
+    for line in rest.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let first = offset + (line.len() - trimmed.len());
+        offset += line.len();
+        if trimmed.trim().is_empty() {
+            continue;
+        }
+        let Some(mut n) = root.descendant_for_byte_range(first, first) else { break };
+        if n.kind().contains("comment") {
+            continue;
+        }
+        while let Some(p) = n.parent() {
+            if p.start_byte() != n.start_byte() || p.parent().is_none() {
+                break;
+            }
+            n = p;
+        }
+        return n.start_byte()..n.end_byte().max(first);
+    }
+    after..after
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unquote_strips_quotes_and_prefixes() {
+        assert_eq!(unquote("\"gpt-4o\""), Some("gpt-4o"));
+        assert_eq!(unquote("'gpt-4o'"), Some("gpt-4o"));
+        assert_eq!(unquote("f\"gpt-4o\""), Some("gpt-4o"));
+        assert_eq!(unquote("\"\"\"doc\"\"\""), Some("doc"));
+        assert_eq!(unquote("`x`"), Some("x"));
+        assert_eq!(unquote("plain"), Some("plain"));
+        assert_eq!(unquote("\"open"), None);
+    }
+
+    #[test]
+    fn integers_in_every_spelling() {
+        assert_eq!(parse_int("8000"), Some(8000));
+        assert_eq!(parse_int("8_000"), Some(8000));
+        assert_eq!(parse_int("0x1F40"), Some(8000));
+        assert_eq!(parse_int("8e3"), Some(8000));
+        assert_eq!(parse_int("8000.0"), Some(8000));
+        assert_eq!(parse_int("80.5"), None);
+        assert_eq!(parse_int("-1"), None);
+        assert_eq!(parse_int("1000n"), Some(1000));
+    }
+}

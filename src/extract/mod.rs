@@ -1,0 +1,190 @@
+//! Per-file facts: model references, output-token limits, the call sites that bind them, and
+//! costlint directives in comments. One small module per format family; all produce
+//! [`FileFacts`].
+
+mod code;
+mod directive;
+mod env;
+
+use crate::catalog::{Catalog, Resolution};
+use crate::diagnostic::Span;
+use crate::lang::Lang;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+pub use directive::{Directive, DirectiveKind, UsageHint};
+
+/// What extraction needs to know besides the file: the catalog (is this string a model?) and
+/// the policy's private deployment names.
+pub struct Context<'a> {
+    pub catalog: &'a Catalog,
+    pub deployments: &'a BTreeMap<String, String>,
+}
+
+impl Context<'_> {
+    pub fn resolve(&self, text: &str) -> Resolution {
+        self.catalog.resolve(text, self.deployments)
+    }
+}
+
+/// A place where a model is named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelRef {
+    pub text: String,
+    pub span: Span,
+    pub resolution: Resolution,
+}
+
+/// An output-token limit: `max_tokens=8000`. `value` is `None` when the limit is computed at run
+/// time and cannot be read from the source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LimitRef {
+    pub param: String,
+    pub value: Option<u64>,
+    pub span: Span,
+    /// Whether a call site claimed this limit.
+    pub bound: bool,
+}
+
+/// How a call site reaches its model text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Via {
+    /// The literal is the value itself: `model="gpt-4o"`.
+    Literal,
+    /// Through a same-file name: `model=MODEL` with `MODEL = "gpt-4o"` on `line`.
+    Constant { name: String, line: u32 },
+    /// The default of an environment lookup: `os.getenv("MODEL", "gpt-4o")`.
+    EnvDefault { var: String },
+    /// The argument of a call: `openai("gpt-4o")`, `ChatAnthropic("claude-…")`.
+    Call { callee: String },
+}
+
+/// One place that selects a model for calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFact {
+    /// Where the model is selected: the `model=` pair, or the literal itself.
+    pub span: Span,
+    /// The key or parameter that selects it, if any.
+    pub key: Option<String>,
+    /// Index into [`FileFacts::refs`].
+    pub model: usize,
+    pub via: Via,
+    /// Index into [`FileFacts::limits`].
+    pub limit: Option<usize>,
+    /// Bytes of the statement the site belongs to (for directives above it).
+    pub statement: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    pub refs: Vec<ModelRef>,
+    pub limits: Vec<LimitRef>,
+    pub sites: Vec<SiteFact>,
+    pub directives: Vec<Directive>,
+    /// Malformed directives: span and what is wrong.
+    pub problems: Vec<(Span, String)>,
+    /// Places that pass a model chosen at run time (`model=args.model`): not priced, counted.
+    pub dynamic_models: u32,
+    /// The parser gave up on part of the file (syntax errors); facts are best effort.
+    pub had_syntax_errors: bool,
+}
+
+/// Per-thread state reused across files (tree-sitter parsers are costly to create).
+#[derive(Default)]
+pub struct Extractor {
+    parsers: BTreeMap<Lang, tree_sitter::Parser>,
+}
+
+impl Extractor {
+    pub fn new() -> Extractor {
+        Extractor::default()
+    }
+
+    /// Facts of one file. Never panics on any input text.
+    pub fn extract(&mut self, lang: Lang, text: &str, cx: &Context) -> FileFacts {
+        match lang.syntax() {
+            None => env::extract(text, cx),
+            Some(syntax) => {
+                let parser = self.parsers.entry(lang).or_insert_with(|| {
+                    let mut p = tree_sitter::Parser::new();
+                    // Grammar and library versions are pinned together; a test loads every grammar.
+                    let _ = p.set_language(&(syntax.language)());
+                    p
+                });
+                code::extract(parser, syntax, text, cx)
+            }
+        }
+    }
+}
+
+/// Turns byte positions into 1-based lines and character columns. Long lines (minified
+/// bundles) get a table of character counts every [`BLOCK`] bytes, built once, so that many
+/// references on one line cost linear, not quadratic, time.
+#[derive(Default)]
+pub(crate) struct Columns {
+    long_lines: std::cell::RefCell<std::collections::HashMap<usize, Vec<u32>>>,
+}
+
+const BLOCK: usize = 4096;
+
+/// Characters in a byte range of UTF-8 text (cut anywhere): the bytes that start a character.
+fn chars(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
+}
+
+impl Columns {
+    fn column(&self, text: &str, byte: usize, col_bytes: usize) -> u32 {
+        let bytes = text.as_bytes();
+        let byte = byte.min(bytes.len());
+        let start = byte.saturating_sub(col_bytes);
+        let col_bytes = byte - start;
+        if col_bytes <= BLOCK {
+            return chars(&bytes[start..byte]) + 1;
+        }
+        let mut lines = self.long_lines.borrow_mut();
+        let marks = lines.entry(start).or_default(); // marks[i] = characters in start..start + i*BLOCK
+        let need = col_bytes / BLOCK;
+        while marks.len() <= need {
+            let i = marks.len();
+            let before = if i == 0 { 0 } else { marks[i - 1] + chars(&bytes[start + (i - 1) * BLOCK..start + i * BLOCK]) };
+            marks.push(before);
+        }
+        marks[need] + chars(&bytes[start + need * BLOCK..byte]) + 1
+    }
+
+    /// The span of bytes `start..end` whose tree-sitter points (row, byte column) are `sp`, `ep`.
+    pub(crate) fn span(&self, text: &str, start: usize, end: usize, sp: (usize, usize), ep: (usize, usize)) -> Span {
+        Span {
+            line: sp.0 as u32 + 1,
+            column: self.column(text, start, sp.1),
+            end_line: ep.0 as u32 + 1,
+            end_column: self.column(text, end, ep.1),
+            start_byte: start,
+            end_byte: end,
+        }
+    }
+}
+
+/// [`Columns::span`] without memory, for one-off spans.
+pub(crate) fn span_of(text: &str, start: usize, end: usize, sp: (usize, usize), ep: (usize, usize)) -> Span {
+    Columns::default().span(text, start, end, sp, ep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_on_long_lines() {
+        let line = format!("{}é{}x", "a".repeat(5000), "b".repeat(9000));
+        let at = line.rfind('x').unwrap();
+        let cols = Columns::default();
+        // 5000 a + é + 9000 b before x: column 14002, whichever order spans are asked in.
+        assert_eq!(cols.column(&line, at, at), 14_002);
+        assert_eq!(cols.column(&line, 5000, 5000), 5001);
+        assert_eq!(cols.column(&line, at, at), 14_002);
+        assert_eq!(Columns::default().column("ab\ncé", 6, 3), 3);
+    }
+}

@@ -1,0 +1,243 @@
+//! The languages and formats costlint reads, as one table: which file names map to which
+//! format, and which tree-sitter node kinds play which role in extraction.
+
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    Python,
+    JavaScript,
+    TypeScript,
+    Tsx,
+    Yaml,
+    Json,
+    Env,
+}
+
+impl Lang {
+    /// The format of a file, from its name; `None` for files costlint does not read.
+    pub fn for_path(path: &Path) -> Option<Lang> {
+        let name = path.file_name()?.to_str()?;
+        if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
+            return Some(Lang::Env);
+        }
+        let ext = name.rsplit_once('.')?.1;
+        Some(match ext {
+            "py" | "pyi" => Lang::Python,
+            "js" | "mjs" | "cjs" | "jsx" => Lang::JavaScript,
+            "ts" | "mts" | "cts" => Lang::TypeScript,
+            "tsx" => Lang::Tsx,
+            "yaml" | "yml" => Lang::Yaml,
+            "json" | "jsonc" => Lang::Json,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Python => "python",
+            Lang::JavaScript => "javascript",
+            Lang::TypeScript => "typescript",
+            Lang::Tsx => "tsx",
+            Lang::Yaml => "yaml",
+            Lang::Json => "json",
+            Lang::Env => "env",
+        }
+    }
+
+    /// Config formats hold unquoted values and are small: they are read whenever they mention a
+    /// model key, not only a known model name.
+    pub fn is_config(self) -> bool {
+        matches!(self, Lang::Yaml | Lang::Json | Lang::Env)
+    }
+
+    /// The tree-sitter grammar and node roles, or `None` for formats read without tree-sitter.
+    pub fn syntax(self) -> Option<&'static Syntax> {
+        Some(match self {
+            Lang::Python => &PYTHON,
+            Lang::JavaScript => &JAVASCRIPT,
+            Lang::TypeScript => &TYPESCRIPT,
+            Lang::Tsx => &TSX,
+            Lang::Yaml => &YAML,
+            Lang::Json => &JSON,
+            Lang::Env => return None,
+        })
+    }
+}
+
+/// Which node kinds of a grammar play which role. Fields name tree-sitter node kinds and
+/// field names; extraction is one generic walk driven by this table.
+#[derive(Debug)]
+pub struct Syntax {
+    pub language: fn() -> tree_sitter::Language,
+    /// String literals (value = text without quotes and prefixes).
+    pub strings: &'static [&'static str],
+    /// Children that make a string non-constant (f-string and template substitutions).
+    pub interpolations: &'static [&'static str],
+    pub numbers: &'static [&'static str],
+    /// Key/value constructs: (kind, key field, value field). Keyword arguments, object and dict
+    /// pairs, config mapping pairs, default parameters, JSX attributes.
+    pub pairs: &'static [(&'static str, &'static str, &'static str)],
+    /// Definitions of same-file names: (kind, name field, value field).
+    pub assignments: &'static [(&'static str, &'static str, &'static str)],
+    /// Calls: (kind, callee field, arguments field).
+    pub calls: &'static [(&'static str, &'static str, &'static str)],
+    /// `a ?? b`, `a || b`, `a or b`: (kind, operators that make `b` a fallback).
+    pub fallbacks: &'static [(&'static str, &'static [&'static str])],
+    pub identifiers: &'static [&'static str],
+    pub comments: &'static [&'static str],
+    /// A string directly inside one of these is a docstring or directive, never a reference.
+    pub string_statements: &'static [&'static str],
+    /// Wrappers with one meaningful child, looked through when evaluating a value.
+    pub wrappers: &'static [&'static str],
+    /// Blocks that hold statements: a statement is a node whose parent is one of these.
+    pub blocks: &'static [&'static str],
+}
+
+fn python() -> tree_sitter::Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+fn javascript() -> tree_sitter::Language {
+    tree_sitter_javascript::LANGUAGE.into()
+}
+fn typescript() -> tree_sitter::Language {
+    tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()
+}
+fn tsx() -> tree_sitter::Language {
+    tree_sitter_typescript::LANGUAGE_TSX.into()
+}
+fn yaml() -> tree_sitter::Language {
+    tree_sitter_yaml::LANGUAGE.into()
+}
+fn json() -> tree_sitter::Language {
+    tree_sitter_json::LANGUAGE.into()
+}
+
+static PYTHON: Syntax = Syntax {
+    language: python,
+    strings: &["string"],
+    interpolations: &["interpolation"],
+    numbers: &["integer", "float"],
+    pairs: &[
+        ("keyword_argument", "name", "value"),
+        ("pair", "key", "value"),
+        ("default_parameter", "name", "value"),
+        ("typed_default_parameter", "name", "value"),
+    ],
+    assignments: &[("assignment", "left", "right")],
+    calls: &[("call", "function", "arguments")],
+    fallbacks: &[("boolean_operator", &["or"])],
+    identifiers: &["identifier"],
+    comments: &["comment"],
+    string_statements: &["expression_statement"],
+    wrappers: &["parenthesized_expression"],
+    blocks: &["module", "block"],
+};
+
+const JS_PAIRS: &[(&str, &str, &str)] = &[
+    ("pair", "key", "value"),
+    ("assignment_pattern", "left", "right"),
+    ("object_assignment_pattern", "left", "right"),
+    ("jsx_attribute", "", ""),
+    ("field_definition", "property", "value"),
+    ("public_field_definition", "name", "value"),
+];
+const JS_ASSIGNMENTS: &[(&str, &str, &str)] =
+    &[("variable_declarator", "name", "value"), ("assignment_expression", "left", "right")];
+const JS_CALLS: &[(&str, &str, &str)] =
+    &[("call_expression", "function", "arguments"), ("new_expression", "constructor", "arguments")];
+const JS_FALLBACKS: &[(&str, &[&str])] = &[("binary_expression", &["??", "||"])];
+const JS_BLOCKS: &[&str] = &["program", "statement_block", "class_body", "export_statement"];
+const JS_WRAPPERS: &[&str] = &["parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"];
+
+static JAVASCRIPT: Syntax = Syntax {
+    language: javascript,
+    strings: &["string", "template_string"],
+    interpolations: &["template_substitution"],
+    numbers: &["number"],
+    pairs: JS_PAIRS,
+    assignments: JS_ASSIGNMENTS,
+    calls: JS_CALLS,
+    fallbacks: JS_FALLBACKS,
+    identifiers: &["identifier"],
+    comments: &["comment"],
+    string_statements: &["expression_statement"],
+    wrappers: JS_WRAPPERS,
+    blocks: JS_BLOCKS,
+};
+
+static TYPESCRIPT: Syntax = Syntax { language: typescript, ..JAVASCRIPT_LIKE };
+static TSX: Syntax = Syntax { language: tsx, ..JAVASCRIPT_LIKE };
+const JAVASCRIPT_LIKE: Syntax = Syntax {
+    language: javascript,
+    strings: &["string", "template_string"],
+    interpolations: &["template_substitution"],
+    numbers: &["number"],
+    pairs: JS_PAIRS,
+    assignments: JS_ASSIGNMENTS,
+    calls: JS_CALLS,
+    fallbacks: JS_FALLBACKS,
+    identifiers: &["identifier"],
+    comments: &["comment"],
+    string_statements: &["expression_statement"],
+    wrappers: JS_WRAPPERS,
+    blocks: JS_BLOCKS,
+};
+
+static YAML: Syntax = Syntax {
+    language: yaml,
+    strings: &["string_scalar", "double_quote_scalar", "single_quote_scalar"],
+    interpolations: &[],
+    numbers: &["integer_scalar", "float_scalar"],
+    pairs: &[("block_mapping_pair", "key", "value"), ("flow_pair", "key", "value")],
+    assignments: &[],
+    calls: &[],
+    fallbacks: &[],
+    identifiers: &[],
+    comments: &["comment"],
+    string_statements: &[],
+    wrappers: &["flow_node", "plain_scalar", "block_node"],
+    blocks: &["stream", "document", "block_mapping", "block_sequence", "block_sequence_item"],
+};
+
+static JSON: Syntax = Syntax {
+    language: json,
+    strings: &["string"],
+    interpolations: &[],
+    numbers: &["number"],
+    pairs: &[("pair", "key", "value")],
+    assignments: &[],
+    calls: &[],
+    fallbacks: &[],
+    identifiers: &[],
+    comments: &["comment"],
+    string_statements: &[],
+    wrappers: &[],
+    blocks: &["document", "object", "array"],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_map_to_formats() {
+        assert_eq!(Lang::for_path(Path::new("a/b.py")), Some(Lang::Python));
+        assert_eq!(Lang::for_path(Path::new("x.tsx")), Some(Lang::Tsx));
+        assert_eq!(Lang::for_path(Path::new(".env")), Some(Lang::Env));
+        assert_eq!(Lang::for_path(Path::new(".env.example")), Some(Lang::Env));
+        assert_eq!(Lang::for_path(Path::new("prod.env")), Some(Lang::Env));
+        assert_eq!(Lang::for_path(Path::new("c.yml")), Some(Lang::Yaml));
+        assert_eq!(Lang::for_path(Path::new("README.md")), None);
+        assert_eq!(Lang::for_path(Path::new("Makefile")), None);
+    }
+
+    #[test]
+    fn every_grammar_loads() {
+        for lang in [Lang::Python, Lang::JavaScript, Lang::TypeScript, Lang::Tsx, Lang::Yaml, Lang::Json] {
+            let syntax = lang.syntax().unwrap();
+            let mut parser = tree_sitter::Parser::new();
+            parser.set_language(&(syntax.language)()).unwrap();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! For people: each diagnostic as a miette report with the source snippet and a label on the
+//! exact span, then a table of call sites, the monthly total and the assumptions behind it.
+
+use super::{Mode, Options};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::engine::Report;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
+use std::fmt::{self, Write as _};
+
+pub fn render(report: &Report, opts: &Options) -> String {
+    let mut out = String::new();
+    if opts.mode == Mode::Check {
+        let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(110).with_links(false);
+        for d in &report.diagnostics {
+            let text = (opts.read)(&d.path).unwrap_or_default();
+            let shown = Shown { d, src: NamedSource::new(&d.path, text) };
+            if handler.render_report(&mut out, &shown).is_err() {
+                let _ = writeln!(out, "{}:{}:{}: {} [{}] {}", d.path, d.span.line, d.span.column, d.level, d.check, d.message);
+            }
+        }
+    }
+    if !opts.quiet || opts.mode == Mode::Scan {
+        sites_table(report, &mut out);
+    }
+    summary(report, opts, &mut out);
+    out
+}
+
+fn sites_table(report: &Report, out: &mut String) {
+    if report.sites.is_empty() {
+        let _ = writeln!(out, "No call sites found.");
+        return;
+    }
+    let rows: Vec<[String; 4]> = report
+        .sites
+        .iter()
+        .map(|s| {
+            let model = match s.model.resolved.id() {
+                Some(id) if id != s.model.text => format!("{} → {id}", s.model.text),
+                Some(_) => s.model.text.clone(),
+                None => format!("{} (unknown)", s.model.text),
+            };
+            let limit = match &s.limit {
+                Some(l) => match l.value {
+                    Some(v) => format!("{}={}", l.param, crate::checks::thousands(v)),
+                    None => format!("{}=(run time)", l.param),
+                },
+                None => "none".to_string(),
+            };
+            let monthly = s.cost.as_ref().map_or("n/a".to_string(), |c| c.monthly.to_string());
+            [format!("{}:{}", s.path, s.span.line), model, limit, monthly]
+        })
+        .collect();
+    let head = ["call site", "model", "limit", "monthly"];
+    let mut w = head.map(|h| h.chars().count());
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String; 4], out: &mut String| {
+        let _ = writeln!(
+            out,
+            "{:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3]
+        );
+    };
+    line(&head.map(String::from), out);
+    for r in &rows {
+        line(r, out);
+    }
+}
+
+fn summary(report: &Report, opts: &Options, out: &mut String) {
+    let s = &report.summary;
+    let a = &s.assumptions;
+    let _ = writeln!(
+        out,
+        "\n{} call sites ({} priced), {} model references in {} files; {} files read, {} parsed.",
+        s.sites, s.sites_priced, s.references, s.files_with_findings, s.files_seen, s.files_parsed
+    );
+    let _ = writeln!(out, "Estimated monthly total: {}", s.monthly_total);
+    if opts.mode == Mode::Check {
+        let _ = writeln!(
+            out,
+            "{} errors, {} warnings, {} notes{}",
+            s.errors,
+            s.warnings,
+            s.notes,
+            if s.suppressed > 0 { format!(" ({} suppressed in code)", s.suppressed) } else { String::new() }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Assumptions: {} calls/day, {} input tokens ({} cached) per call, {} days/month unless overridden; output = {}; prices {}{} ({}).",
+        a.default_calls_per_day,
+        a.default_input_tokens,
+        a.default_cached_input_tokens,
+        a.days_per_month,
+        a.output_tokens,
+        a.prices,
+        a.pricing_as_of.map(|d| format!(", as of {d}")).unwrap_or_default(),
+        a.policy,
+    );
+    if s.dynamic_model_sites > 0 {
+        let _ = writeln!(out, "{} places choose the model at run time and are not priced.", s.dynamic_model_sites);
+    }
+    for u in &s.unpriced {
+        let _ = writeln!(out, "Not priced: {}:{} `{}`: {}", u.path, u.line, u.model, u.why);
+    }
+    for sk in &s.skipped {
+        let _ = writeln!(out, "Skipped: {}: {}", sk.path, sk.reason);
+    }
+    for p in &s.invalid_utf8 {
+        let _ = writeln!(out, "Read with invalid UTF-8 replaced: {p}");
+    }
+    for p in &s.syntax_errors {
+        let _ = writeln!(out, "Partly parsed (syntax errors): {p}");
+    }
+}
+
+/// A diagnostic as miette sees it.
+struct Shown<'a> {
+    d: &'a Diagnostic,
+    src: NamedSource<String>,
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl miette::Diagnostic for Shown<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.d.check))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(match self.d.level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Note | Level::Off => Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let len = self.src.inner().len();
+        let clamp = |s: usize, e: usize| {
+            let s = s.min(len);
+            (s, e.clamp(s, len) - s)
+        };
+        let (s, l) = clamp(self.d.span.start_byte, self.d.span.end_byte);
+        let mut labels = vec![LabeledSpan::new_primary_with_span(Some(self.d.label.clone()), (s, l))];
+        for extra in &self.d.labels {
+            let (s, l) = clamp(extra.span.start_byte, extra.span.end_byte);
+            labels.push(LabeledSpan::new_with_span(Some(extra.message.clone()), (s, l)));
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}

@@ -1,0 +1,112 @@
+//! The JSON contract, version 1. Field names are stable; additions are compatible, removals and
+//! renames bump `version`. Paths are relative to the scanned root with `/`; lines and columns
+//! are 1-based, columns in characters; money is a decimal string with two places.
+
+use super::{Mode, Options};
+use crate::engine::{Reference, Report, Summary};
+use crate::sites::{SiteCost, SiteModel};
+use crate::usage::AppliedUsage;
+use serde::Serialize;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    references: &'a [Reference],
+    sites: Vec<SiteOut<'a>>,
+    diagnostics: Vec<DiagnosticOut<'a>>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct SiteOut<'a> {
+    id: &'a str,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    key: Option<&'a str>,
+    model: &'a SiteModel,
+    limit: Option<LimitOut<'a>>,
+    usage: &'a AppliedUsage,
+    cost: Option<&'a SiteCost>,
+}
+
+#[derive(Serialize)]
+struct LimitOut<'a> {
+    param: &'a str,
+    value: Option<u64>,
+    line: u32,
+}
+
+#[derive(Serialize)]
+struct DiagnosticOut<'a> {
+    check: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    help: Option<&'a str>,
+}
+
+pub fn render(report: &Report, opts: &Options) -> String {
+    let sites = report
+        .sites
+        .iter()
+        .map(|s| SiteOut {
+            id: &s.id,
+            path: &s.path,
+            line: s.span.line,
+            column: s.span.column,
+            key: s.key.as_deref(),
+            model: &s.model,
+            limit: s.limit.as_ref().map(|l| LimitOut { param: &l.param, value: l.value, line: l.span.line }),
+            usage: &s.usage,
+            cost: s.cost.as_ref(),
+        })
+        .collect();
+    let diagnostics = if opts.mode == Mode::Scan {
+        Vec::new()
+    } else {
+        report
+            .diagnostics
+            .iter()
+            .map(|d| DiagnosticOut {
+                check: d.check,
+                severity: d.level.as_str(),
+                message: &d.message,
+                path: &d.path,
+                line: d.span.line,
+                column: d.span.column,
+                end_line: d.span.end_line,
+                end_column: d.span.end_column,
+                help: d.help.as_deref(),
+            })
+            .collect()
+    };
+    let out = Output {
+        version: VERSION,
+        tool: Tool { name: "costlint", version: env!("CARGO_PKG_VERSION") },
+        references: &report.references,
+        sites,
+        diagnostics,
+        summary: &report.summary,
+    };
+    match serde_json::to_string_pretty(&out) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        Err(e) => format!("{{\"error\": \"cannot serialise the report: {e}\"}}\n"),
+    }
+}

@@ -1,0 +1,37 @@
+//! Reporters: one file per output format, behind one enum. Reporters only read a finished
+//! [`Report`]; nothing about formats leaks into extraction or pricing.
+
+pub mod human;
+pub mod json;
+
+use crate::engine::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics with source snippets, a table of call sites, the total and the assumptions.
+    Human,
+    /// The versioned machine-readable contract (see the README).
+    Json,
+}
+
+/// What the command was: `check` shows diagnostics; `scan` is the inventory only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Scan,
+}
+
+pub struct Options<'a> {
+    pub mode: Mode,
+    pub color: bool,
+    pub quiet: bool,
+    /// Reads a scanned file again by its displayed path, for source snippets.
+    pub read: &'a dyn Fn(&str) -> Option<String>,
+}
+
+pub fn render(format: Format, report: &Report, opts: &Options) -> String {
+    match format {
+        Format::Human => human::render(report, opts),
+        Format::Json => json::render(report, opts),
+    }
+}

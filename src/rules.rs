@@ -1,0 +1,128 @@
+//! The extraction data in `rules/extract.yaml`, compiled into the binary and parsed once.
+
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+const EXTRACT_YAML: &str = include_str!("../rules/extract.yaml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtractFile {
+    limit_params: Vec<String>,
+    model_keys: Vec<String>,
+    model_key_suffixes: Vec<String>,
+    model_key_excludes: Vec<String>,
+    env_getters: Vec<String>,
+    prose_calls: Vec<String>,
+    test_calls: Vec<String>,
+}
+
+/// Names as costlint compares them: see [`normalize`].
+#[derive(Debug)]
+pub struct ExtractRules {
+    /// Limit parameter names as written in `rules/extract.yaml` (for the byte prefilter).
+    pub limit_spellings: Vec<String>,
+    limit_params: HashSet<String>,
+    model_keys: HashSet<String>,
+    model_key_suffixes: Vec<String>,
+    model_key_excludes: Vec<String>,
+    env_getters: HashSet<String>,
+    prose_calls: HashSet<String>,
+    test_calls: HashSet<String>,
+}
+
+/// Lower case, with `_`, `-` and `.` removed: `max_tokens`, `maxTokens`, `MAX-TOKENS` are one.
+pub fn normalize(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl ExtractRules {
+    pub fn get() -> &'static ExtractRules {
+        static RULES: OnceLock<ExtractRules> = OnceLock::new();
+        RULES.get_or_init(|| {
+            // The file is part of the binary and covered by a test: a parse failure is a build bug.
+            let file: ExtractFile = serde_yaml::from_str(EXTRACT_YAML).unwrap_or_else(|e| {
+                panic!("bundled rules/extract.yaml is invalid: {e}");
+            });
+            ExtractRules::from_file(file)
+        })
+    }
+
+    fn from_file(f: ExtractFile) -> ExtractRules {
+        let set = |v: &[String]| v.iter().map(|s| normalize(s)).collect::<HashSet<_>>();
+        ExtractRules {
+            limit_params: set(&f.limit_params),
+            limit_spellings: f.limit_params.clone(),
+            model_keys: set(&f.model_keys),
+            model_key_suffixes: f.model_key_suffixes.iter().map(|s| normalize(s)).collect(),
+            model_key_excludes: f.model_key_excludes.iter().map(|s| normalize(s)).collect(),
+            env_getters: f.env_getters.iter().cloned().collect(),
+            prose_calls: f.prose_calls.iter().cloned().collect(),
+            test_calls: f.test_calls.iter().cloned().collect(),
+        }
+    }
+
+    /// `max_tokens=` and friends, as a keyword, object key or config key.
+    pub fn is_limit_param(&self, key: &str) -> bool {
+        self.limit_params.contains(&normalize(key))
+    }
+
+    /// An environment variable that holds a limit: `OPENAI_MAX_TOKENS`, `SUMMARY_MAX_OUTPUT_TOKENS`.
+    pub fn is_limit_env(&self, key: &str) -> bool {
+        let k = normalize(key);
+        self.limit_params.iter().any(|p| k.ends_with(p.as_str()))
+    }
+
+    /// A key whose value selects a text-generation model.
+    pub fn is_model_key(&self, key: &str) -> bool {
+        let k = normalize(key);
+        if k.is_empty() || self.model_key_excludes.iter().any(|x| k.contains(x.as_str())) {
+            return false;
+        }
+        self.model_keys.contains(&k) || self.model_key_suffixes.iter().any(|s| k.ends_with(s.as_str()))
+    }
+
+    pub fn is_env_getter(&self, callee: &str) -> bool {
+        self.env_getters.contains(callee)
+    }
+
+    /// A call whose string arguments are prose (logging, errors) or test names.
+    pub fn is_prose_call(&self, callee: &str) -> bool {
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        self.prose_calls.contains(callee)
+            || self.prose_calls.contains(last)
+            || self.test_calls.contains(callee)
+            || callee.starts_with("console.")
+            || callee.starts_with("logger.")
+            || callee.starts_with("logging.")
+            || callee.starts_with("log.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_rules_parse_and_match_spellings() {
+        let r = ExtractRules::get();
+        assert!(r.is_limit_param("max_tokens"));
+        assert!(r.is_limit_param("maxOutputTokens"));
+        assert!(!r.is_limit_param("max_retries"));
+        assert!(r.is_limit_env("OPENAI_MAX_TOKENS"));
+        assert!(r.is_model_key("model"));
+        assert!(r.is_model_key("modelName"));
+        assert!(r.is_model_key("OPENAI_MODEL"));
+        assert!(r.is_model_key("default_model"));
+        assert!(!r.is_model_key("embedding_model"));
+        assert!(!r.is_model_key("models"));
+        assert!(r.is_prose_call("logger.info"));
+        assert!(r.is_prose_call("console.error"));
+        assert!(r.is_prose_call("describe"));
+        assert!(!r.is_prose_call("client.chat.completions.create"));
+    }
+}

@@ -1,0 +1,132 @@
+//! Priced call sites: a model reference, the limit bound to it, the usage it runs at, and what
+//! that costs per call and per month.
+
+use crate::catalog::{Catalog, ModelInfo, Resolution};
+use crate::cost::Money;
+use crate::diagnostic::Span;
+use crate::extract::{LimitRef, Via};
+use crate::usage::AppliedUsage;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    /// Stable across line shifts: a fingerprint of the path, the model text, the key and the
+    /// limit parameter, plus an occurrence number.
+    pub id: String,
+    pub path: String,
+    #[serde(flatten)]
+    pub span: Span,
+    pub key: Option<String>,
+    pub model: SiteModel,
+    pub limit: Option<LimitRef>,
+    pub usage: AppliedUsage,
+    pub cost: Option<SiteCost>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteModel {
+    pub text: String,
+    pub line: u32,
+    #[serde(skip)]
+    pub span: Span,
+    pub resolved: Resolution,
+    pub provider: Option<String>,
+    pub via: Via,
+}
+
+/// Where the output-token figure came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputSource {
+    /// The limit bound at the call site.
+    Limit,
+    /// No limit (or one computed at run time): the model's maximum output.
+    ModelMaximum,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteCost {
+    pub model_id: String,
+    /// USD per 1M tokens.
+    pub input_usd_per_mtok: String,
+    pub cached_input_usd_per_mtok: String,
+    pub output_usd_per_mtok: String,
+    pub output_tokens: u64,
+    pub output_source: OutputSource,
+    #[serde(serialize_with = "money")]
+    pub per_call: Money,
+    #[serde(serialize_with = "money")]
+    pub daily: Money,
+    #[serde(serialize_with = "money")]
+    pub monthly: Money,
+    /// Where each input came from, in words.
+    pub basis: String,
+}
+
+/// Money in machine output: a decimal string with two places (`"1800.00"`), exact.
+pub fn money<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
+    let c = m.cents();
+    let sign = if c < 0 { "-" } else { "" };
+    s.collect_str(&format_args!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100))
+}
+
+/// Why a site could not be priced, when it could not.
+pub fn price(
+    model: Option<&ModelInfo>,
+    limit: Option<&LimitRef>,
+    usage: &AppliedUsage,
+) -> Result<SiteCost, String> {
+    let Some(info) = model else {
+        return Err("the model is not in the pricing catalog".into());
+    };
+    let (output_tokens, output_source) = match limit.and_then(|l| l.value) {
+        Some(v) => (v, OutputSource::Limit),
+        None => match info.max_output {
+            Some(m) => (m, OutputSource::ModelMaximum),
+            None => return Err(format!("no output limit and the catalog has no maximum output for `{}`", info.id)),
+        },
+    };
+    let p = info.price;
+    let cached_rate = p.cached_input.unwrap_or(p.input);
+    let uncached = usage.input_tokens;
+    let per_call = p.input.cost(uncached) + cached_rate.cost(usage.cached_input_tokens) + p.output.cost(output_tokens);
+    let daily = per_call.times(usage.calls_per_day);
+    let monthly = daily.times(u64::from(usage.days_per_month));
+    let out_words = match output_source {
+        OutputSource::Limit => format!("{output_tokens} output tokens (the call's limit)"),
+        OutputSource::ModelMaximum => format!("{output_tokens} output tokens (the model's maximum: no limit set)"),
+    };
+    let basis = format!(
+        "{} calls/day × {} days; {} input + {} cached input tokens; {out_words}; prices of `{}` from {}",
+        usage.calls_per_day, usage.days_per_month, usage.input_tokens, usage.cached_input_tokens, info.id, info.source
+    );
+    Ok(SiteCost {
+        model_id: info.id.clone(),
+        input_usd_per_mtok: p.input.to_string(),
+        cached_input_usd_per_mtok: cached_rate.to_string(),
+        output_usd_per_mtok: p.output.to_string(),
+        output_tokens,
+        output_source,
+        per_call,
+        daily,
+        monthly,
+        basis,
+    })
+}
+
+/// The catalog entry a resolution points at.
+pub fn model_info<'c>(catalog: &'c Catalog, r: &Resolution) -> Option<&'c ModelInfo> {
+    r.id().and_then(|id| catalog.get(id))
+}
+
+/// A short, stable fingerprint (FNV-1a, 64 bits, hex).
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}

@@ -1,0 +1,41 @@
+//! The usage a call site is priced at: the policy default, the first path override that
+//! matches, then an in-code `costlint: usage` hint above the call. Each figure remembers where
+//! it came from.
+
+use crate::config::Policy;
+use crate::extract::UsageHint;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppliedUsage {
+    pub calls_per_day: u64,
+    pub input_tokens: u64,
+    pub cached_input_tokens: u64,
+    pub days_per_month: u32,
+    /// Where the figures came from, e.g. `policy default`, `override services/batch/**`,
+    /// `hint at line 12`.
+    pub source: String,
+}
+
+pub fn for_site(policy: &Policy, rel_path: &str, hint: Option<(u32, UsageHint)>) -> AppliedUsage {
+    let base = policy.usage_for(rel_path);
+    let mut source = match policy.usage_override_for(rel_path) {
+        Some(o) => format!("override {}", o.paths.join(", ")),
+        None => "policy default".to_string(),
+    };
+    let mut usage = AppliedUsage {
+        calls_per_day: base.calls_per_day,
+        input_tokens: base.input_tokens,
+        cached_input_tokens: base.cached_input_tokens,
+        days_per_month: policy.usage.days_per_month,
+        source: String::new(),
+    };
+    if let Some((line, h)) = hint {
+        usage.calls_per_day = h.calls_per_day.unwrap_or(usage.calls_per_day);
+        usage.input_tokens = h.input_tokens.unwrap_or(usage.input_tokens);
+        usage.cached_input_tokens = h.cached_input_tokens.unwrap_or(usage.cached_input_tokens);
+        source = format!("{source} + hint at line {line}");
+    }
+    usage.source = source;
+    usage
+}
