@@ -425,7 +425,7 @@ impl Summary {
             assumptions: Assumptions {
                 policy: match &p.origin {
                     crate::config::PolicyOrigin::Embedded => "embedded default".to_string(),
-                    crate::config::PolicyOrigin::File(f) => f.display().to_string(),
+                    crate::config::PolicyOrigin::File(f) => display_path(f),
                 },
                 days_per_month: p.usage.days_per_month,
                 default_calls_per_day: p.usage.default.calls_per_day,
@@ -436,6 +436,15 @@ impl Summary {
                 prices: "USD per 1M tokens; money exact, rounded half-up to the cent when shown",
             },
         }
+    }
+}
+
+/// A path as users typed it: relative to the working folder when it is inside it.
+pub fn display_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
+    match cwd.as_deref().and_then(|c| p.strip_prefix(c).ok()) {
+        Some(rel) => rel.to_string_lossy().into_owned(),
+        None => p.display().to_string(),
     }
 }
 

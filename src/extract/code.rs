@@ -338,6 +338,10 @@ impl<'t, 'c> Walk<'t, 'c> {
         if self.is(self.syntax.numbers, n) {
             return parse_int(self.src(n));
         }
+        if self.is(self.syntax.strings, n) {
+            // `max_tokens: 2_000` is a string to YAML 1.2, `"max_tokens": "4000"` in some configs.
+            return self.string_value(n).and_then(parse_int);
+        }
         if self.is(self.syntax.identifiers, n) {
             let i = self.definition_before(self.src(n), n.start_byte())?;
             return self.eval_int(self.assigns[i].value, depth + 1);
@@ -371,7 +375,7 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     fn is_model_text(&self, value: &str, resolution: &Resolution) -> bool {
-        !matches!(resolution, Resolution::Unknown) || Catalog::is_model_shaped(value)
+        !matches!(resolution, Resolution::Unknown) || unknown_model_shaped(value)
     }
 
     /// Records the reference for a literal node (once) and returns its index.
@@ -523,6 +527,13 @@ impl<'t, 'c> Walk<'t, 'c> {
             directive::parse(body, span, covers, &mut self.facts);
         }
     }
+}
+
+/// An unknown string in a model position is reported as a model only when it looks like one:
+/// model-shaped and with a version digit (`gpt-5.44`, `claude-sonet-4-6`). Digit-less names are
+/// gateway aliases (`fast`, `bedrock-sonnet`) far more often than models.
+pub(crate) fn unknown_model_shaped(value: &str) -> bool {
+    Catalog::is_model_shaped(value) && value.bytes().any(|b| b.is_ascii_digit())
 }
 
 fn python_raise(n: Node) -> bool {

@@ -3,8 +3,8 @@
 //! that shares the longest prefix with it (or to the only model in the file).
 
 use super::{directive, span_of, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via};
-use crate::catalog::{Catalog, Resolution};
-use crate::extract::code::parse_int;
+use crate::catalog::Resolution;
+use crate::extract::code::{parse_int, unknown_model_shaped};
 use crate::rules::{normalize, ExtractRules};
 
 pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
@@ -41,7 +41,7 @@ pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
         let value_at = value_at + value.find(unquoted).unwrap_or(0);
         if rules.is_model_key(key) && !unquoted.is_empty() {
             let resolution = cx.resolve(unquoted);
-            if !matches!(resolution, Resolution::Unknown) || Catalog::is_model_shaped(unquoted) {
+            if !matches!(resolution, Resolution::Unknown) || unknown_model_shaped(unquoted) {
                 let model = facts.refs.len();
                 facts.refs.push(ModelRef {
                     text: unquoted.to_string(),

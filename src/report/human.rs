@@ -18,6 +18,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
             if handler.render_report(&mut out, &shown).is_err() {
                 let _ = writeln!(out, "{}:{}:{}: {} [{}] {}", d.path, d.span.line, d.span.column, d.level, d.check, d.message);
             }
+            out.push('\n');
         }
     }
     if !opts.quiet || opts.mode == Mode::Scan {
@@ -84,17 +85,22 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
     let a = &s.assumptions;
     let _ = writeln!(
         out,
-        "\n{} call sites ({} priced), {} model references in {} files; {} files read, {} parsed.",
-        s.sites, s.sites_priced, s.references, s.files_with_findings, s.files_seen, s.files_parsed
+        "\n{} ({} priced), {} in {}; {} read, {} parsed.",
+        plural(s.sites, "call site"),
+        s.sites_priced,
+        plural(s.references, "model reference"),
+        plural(s.files_with_findings, "file"),
+        plural(s.files_seen, "file"),
+        s.files_parsed
     );
     let _ = writeln!(out, "Estimated monthly total: {}", s.monthly_total);
     if opts.mode == Mode::Check {
         let _ = writeln!(
             out,
-            "{} errors, {} warnings, {} notes{}",
-            s.errors,
-            s.warnings,
-            s.notes,
+            "{}, {}, {}{}",
+            plural(s.errors, "error"),
+            plural(s.warnings, "warning"),
+            plural(s.notes, "note"),
             if s.suppressed > 0 { format!(" ({} suppressed in code)", s.suppressed) } else { String::new() }
         );
     }
@@ -111,7 +117,7 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
         a.policy,
     );
     if s.dynamic_model_sites > 0 {
-        let _ = writeln!(out, "{} places choose the model at run time and are not priced.", s.dynamic_model_sites);
+        let _ = writeln!(out, "Not priced: {} where the model is chosen at run time.", plural(s.dynamic_model_sites, "place"));
     }
     for u in &s.unpriced {
         let _ = writeln!(out, "Not priced: {}:{} `{}`: {}", u.path, u.line, u.model, u.why);
@@ -124,6 +130,15 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
     }
     for p in &s.syntax_errors {
         let _ = writeln!(out, "Partly parsed (syntax errors): {p}");
+    }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 
