@@ -2,7 +2,9 @@
 
 use crate::catalog::{Catalog, ModelInfo};
 use crate::checks;
-use crate::cli::{CheckArgs, Cli, Color, Command, ExplainArgs, FailOn, InitArgs, ModelsArgs, ScanArgs};
+use crate::cli::{
+    CheckArgs, Cli, Color, Command, ExplainArgs, FailOn, InitArgs, ModelsArgs, ScanArgs,
+};
 use crate::config::Policy;
 use crate::date::Date;
 use crate::diagnostic::Level;
@@ -49,20 +51,27 @@ pub fn load_policy(cli: &Cli, paths: &[PathBuf]) -> Result<Policy, InputError> {
 fn check_paths(paths: &[PathBuf]) -> Result<(), InputError> {
     for p in paths {
         if let Err(e) = std::fs::symlink_metadata(p) {
-            return Err(InputError::plain(format!("cannot read `{}`: {e}", p.display()))
-                .with_help("pass files or folders that exist"));
+            return Err(
+                InputError::plain(format!("cannot read `{}`: {e}", p.display()))
+                    .with_help("pass files or folders that exist"),
+            );
         }
     }
     Ok(())
 }
 
-fn run_scan(cli: &Cli, args: &ScanArgs, mode: Mode) -> Result<(crate::engine::Report, PathBuf), InputError> {
+fn run_scan(
+    cli: &Cli,
+    args: &ScanArgs,
+    mode: Mode,
+) -> Result<(crate::engine::Report, PathBuf), InputError> {
     check_paths(&args.paths)?;
     let policy = load_policy(cli, &args.paths)?;
     let engine = Engine::new(&policy)?;
     let opts = ScanOptions {
         threads: cli.global.threads.map_or_else(default_threads, usize::from),
         max_file_size: args.max_filesize,
+        no_prefilter: args.no_prefilter,
     };
     let scan = engine.scan(&args.paths, &opts);
     let report = engine.evaluate(scan, Date::today(), mode == Mode::Check);
@@ -79,7 +88,12 @@ fn print(cli: &Cli, report: &crate::engine::Report, root: &Path, mode: Mode) {
         let bytes = std::fs::read(root.join(rel)).ok()?;
         Some(String::from_utf8_lossy(&bytes).into_owned())
     };
-    let opts = report::Options { mode, color, quiet: cli.global.quiet, read: &read };
+    let opts = report::Options {
+        mode,
+        color,
+        quiet: cli.global.quiet,
+        read: &read,
+    };
     let text = report::render(cli.global.format, report, &opts);
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
@@ -95,7 +109,11 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
         FailOn::Never => None,
     };
     let failed = matches!((threshold, report.max_level()), (Some(t), Some(m)) if m >= t);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
@@ -174,7 +192,9 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
             [
                 m.id.clone(),
                 format!("${}", m.price.input),
-                m.price.cached_input.map_or("-".to_string(), |r| format!("${r}")),
+                m.price
+                    .cached_input
+                    .map_or("-".to_string(), |r| format!("${r}")),
                 format!("${}", m.price.output),
                 n(m.context_window),
                 n(m.max_output),
@@ -182,7 +202,15 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
             ]
         })
         .collect();
-    let head = ["model", "input/1M", "cached/1M", "output/1M", "context", "max output", "deprecated"];
+    let head = [
+        "model",
+        "input/1M",
+        "cached/1M",
+        "output/1M",
+        "context",
+        "max output",
+        "deprecated",
+    ];
     let mut w = head.map(|h| h.chars().count());
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
@@ -212,19 +240,32 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
         out,
         "\n{} models; prices in USD per 1M tokens{}.",
         found.len(),
-        catalog.as_of().map(|d| format!(", as of {d}")).unwrap_or_default()
+        catalog
+            .as_of()
+            .map(|d| format!(", as of {d}"))
+            .unwrap_or_default()
     );
     let _ = std::io::stdout().write_all(out.as_bytes());
 }
 
 fn init(args: &InitArgs) -> Outcome {
     if args.path.exists() && !args.force {
-        return Err(bad(InputError::plain(format!("`{}` already exists", args.path.display()))
-            .with_help("pass --force to overwrite it")));
+        return Err(bad(InputError::plain(format!(
+            "`{}` already exists",
+            args.path.display()
+        ))
+        .with_help("pass --force to overwrite it")));
     }
-    std::fs::write(&args.path, Policy::starter())
-        .map_err(|e| bad(InputError::plain(format!("cannot write `{}`: {e}", args.path.display()))))?;
-    println!("wrote {} — edit it, then run `costlint check`", args.path.display());
+    std::fs::write(&args.path, Policy::starter()).map_err(|e| {
+        bad(InputError::plain(format!(
+            "cannot write `{}`: {e}",
+            args.path.display()
+        )))
+    })?;
+    println!(
+        "wrote {} — edit it, then run `costlint check`",
+        args.path.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -232,7 +273,12 @@ fn explain(args: &ExplainArgs) -> Outcome {
     let Some(id) = &args.check else {
         let mut out = String::from("Checks (configure under `checks:` in costlint.yaml):\n\n");
         for c in checks::ALL {
-            out.push_str(&format!("  {:<26} {:<8} {}\n", c.id, c.default_level.as_str(), c.summary));
+            out.push_str(&format!(
+                "  {:<26} {:<8} {}\n",
+                c.id,
+                c.default_level.as_str(),
+                c.summary
+            ));
         }
         out.push_str("\n`costlint explain CHECK` shows one check's documentation.\n");
         let _ = std::io::stdout().write_all(out.as_bytes());
@@ -246,6 +292,9 @@ fn explain(args: &ExplainArgs) -> Outcome {
         };
         return Err(bad(e));
     };
-    println!("{} (default level: {})\n\n{}\n\n{}", c.id, c.default_level, c.summary, c.docs);
+    println!(
+        "{} (default level: {})\n\n{}\n\n{}",
+        c.id, c.default_level, c.summary, c.docs
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -149,8 +149,14 @@ mod tests {
     fn rate_display_is_exact() {
         assert_eq!(Rate::from_usd_per_mtok(2.5).unwrap().to_string(), "2.5");
         assert_eq!(Rate::from_usd_per_mtok(15.0).unwrap().to_string(), "15");
-        assert_eq!(Rate::from_usd_per_token(7.5e-8).unwrap().to_string(), "0.075");
-        assert_eq!(Rate::from_usd_per_token(2.5e-6).unwrap(), Rate(2_500_000_000));
+        assert_eq!(
+            Rate::from_usd_per_token(7.5e-8).unwrap().to_string(),
+            "0.075"
+        );
+        assert_eq!(
+            Rate::from_usd_per_token(2.5e-6).unwrap(),
+            Rate(2_500_000_000)
+        );
     }
 
     #[test]

@@ -56,7 +56,10 @@ impl Date {
 
     /// Today in UTC, or `COSTLINT_TODAY` (`YYYY-MM-DD`) when set, so that runs are reproducible.
     pub fn today() -> Date {
-        if let Some(d) = std::env::var("COSTLINT_TODAY").ok().and_then(|s| Date::parse(&s)) {
+        if let Some(d) = std::env::var("COSTLINT_TODAY")
+            .ok()
+            .and_then(|s| Date::parse(&s))
+        {
             return d;
         }
         let secs = std::time::SystemTime::now()
@@ -104,7 +107,10 @@ mod tests {
     fn round_trips_and_rejects_bad_days() {
         let d = Date::parse("2026-11-25").unwrap();
         assert_eq!(Date::from_days(d.days()), d);
-        assert_eq!(Date::parse("2027-03-01").unwrap().days() - Date::parse("2027-02-28").unwrap().days(), 1);
+        assert_eq!(
+            Date::parse("2027-03-01").unwrap().days() - Date::parse("2027-02-28").unwrap().days(),
+            1
+        );
         assert!(Date::parse("2026-02-29").is_none());
         assert!(Date::parse("2024-02-29").is_some());
         assert!(Date::parse("26-1-1").is_none());

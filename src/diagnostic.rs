@@ -5,7 +5,9 @@ use serde::Serialize;
 use std::fmt;
 
 /// How loud a check is. `Off` disables it. Ordered from quietest to loudest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Off,
@@ -59,7 +61,14 @@ impl Span {
     pub fn from_bytes(text: &str, start: usize, end: usize) -> Span {
         let (line, column) = line_col(text, start);
         let (end_line, end_column) = line_col(text, end);
-        Span { line, column, end_line, end_column, start_byte: start, end_byte: end }
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+            start_byte: start,
+            end_byte: end,
+        }
     }
 }
 
@@ -102,6 +111,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// The total order of reports: path, position, check, message.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (&self.path, self.span.line, self.span.column, self.check, &self.message)
+        (
+            &self.path,
+            self.span.line,
+            self.span.column,
+            self.check,
+            &self.message,
+        )
     }
 }

@@ -24,22 +24,31 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Files larger than this are not read unless configured otherwise (minified bundles, dumps).
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
     pub threads: usize,
     pub max_file_size: u64,
+    /// Parse every file, not only those the byte prefilter lets through (to check that the
+    /// prefilter never changes a result, and to measure what it saves).
+    pub no_prefilter: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { threads: default_threads(), max_file_size: DEFAULT_MAX_FILE_SIZE }
+        ScanOptions {
+            threads: default_threads(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            no_prefilter: false,
+        }
     }
 }
 
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get()).min(12)
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(12)
 }
 
 /// The facts of one file that held anything.
@@ -80,19 +89,35 @@ impl<'p> Engine<'p> {
     pub fn new(policy: &'p Policy) -> Result<Engine<'p>, InputError> {
         let catalog = load_pricing(policy)?;
         let prefilter = Prefilter::new(&catalog, &policy.deployments);
-        Ok(Engine { policy, catalog, prefilter })
+        Ok(Engine {
+            policy,
+            catalog,
+            prefilter,
+        })
     }
 
     fn context(&self) -> Context<'_> {
-        Context { catalog: &self.catalog, deployments: &self.policy.deployments }
+        Context {
+            catalog: &self.catalog,
+            deployments: &self.policy.deployments,
+        }
     }
 
     /// Facts of one file's text (the path decides the format); `None` for formats costlint
     /// does not read.
-    pub fn check_source(&self, extractor: &mut Extractor, rel: &str, text: &str) -> Option<FileResult> {
+    pub fn check_source(
+        &self,
+        extractor: &mut Extractor,
+        rel: &str,
+        text: &str,
+    ) -> Option<FileResult> {
         let lang = Lang::for_path(Path::new(rel))?;
         let facts = extractor.extract(lang, text, &self.context());
-        Some(FileResult { path: rel.to_string(), lang, facts })
+        Some(FileResult {
+            path: rel.to_string(),
+            lang,
+            facts,
+        })
     }
 
     /// Walks, reads, prefilters and extracts `paths` in parallel; the result is sorted by path.
@@ -118,7 +143,9 @@ impl<'p> Engine<'p> {
                         if lossy {
                             out.stats.invalid_utf8.push(entry.rel.clone());
                         }
-                        if facts.had_syntax_errors && !(facts.refs.is_empty() && facts.limits.is_empty()) {
+                        if facts.had_syntax_errors
+                            && !(facts.refs.is_empty() && facts.limits.is_empty())
+                        {
                             out.stats.syntax_errors.push(entry.rel.clone());
                         }
                         let empty = facts.refs.is_empty()
@@ -127,7 +154,11 @@ impl<'p> Engine<'p> {
                             && facts.problems.is_empty()
                             && facts.dynamic_models == 0;
                         if !empty {
-                            out.files.push(FileResult { path: entry.rel, lang: entry.lang, facts });
+                            out.files.push(FileResult {
+                                path: entry.rel,
+                                lang: entry.lang,
+                                facts,
+                            });
                         }
                     }
                 }
@@ -152,7 +183,7 @@ impl<'p> Engine<'p> {
             Ok(b) => b,
             Err(reason) => return ReadOutcome::Skipped(reason),
         };
-        if !self.prefilter.wants(entry.lang, &bytes) {
+        if !opts.no_prefilter && !self.prefilter.wants(entry.lang, &bytes) {
             return ReadOutcome::Filtered;
         }
         let (text, lossy) = match String::from_utf8(bytes) {
@@ -178,7 +209,12 @@ impl<'p> Engine<'p> {
                 let cost = match sites::price(info, limit.as_ref(), &usage) {
                     Ok(c) => Some(c),
                     Err(why) => {
-                        unpriced.push(Unpriced { path: file.path.clone(), line: s.span.line, model: r.text.clone(), why });
+                        unpriced.push(Unpriced {
+                            path: file.path.clone(),
+                            line: s.span.line,
+                            model: r.text.clone(),
+                            why,
+                        });
                         None
                     }
                 };
@@ -207,17 +243,37 @@ impl<'p> Engine<'p> {
                 });
             }
         }
-        sites.sort_by(|a, b| (&a.path, a.span.line, a.span.column, &a.id).cmp(&(&b.path, b.span.line, b.span.column, &b.id)));
+        sites.sort_by(|a, b| {
+            (&a.path, a.span.line, a.span.column, &a.id).cmp(&(
+                &b.path,
+                b.span.line,
+                b.span.column,
+                &b.id,
+            ))
+        });
 
-        let cx = CheckContext { policy: self.policy, catalog: &self.catalog, today, files: &scan.files, sites: &sites };
-        let mut diagnostics = if run_checks { checks::run_all(&cx) } else { Vec::new() };
-        let by_path: HashMap<&str, &FileResult> = scan.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let cx = CheckContext {
+            policy: self.policy,
+            catalog: &self.catalog,
+            today,
+            files: &scan.files,
+            sites: &sites,
+        };
+        let mut diagnostics = if run_checks {
+            checks::run_all(&cx)
+        } else {
+            Vec::new()
+        };
+        let by_path: HashMap<&str, &FileResult> =
+            scan.files.iter().map(|f| (f.path.as_str(), f)).collect();
         // A diagnostic on a site's model text (perhaps a constant far above) is silenced by a
         // directive above the site itself.
         let mut site_of: HashMap<(&str, usize), usize> = HashMap::new();
         for s in &sites {
             site_of.insert((s.path.as_str(), s.span.start_byte), s.span.start_byte);
-            site_of.entry((s.path.as_str(), s.model.span.start_byte)).or_insert(s.span.start_byte);
+            site_of
+                .entry((s.path.as_str(), s.model.span.start_byte))
+                .or_insert(s.span.start_byte);
         }
         let before = diagnostics.len();
         diagnostics.retain(|d| {
@@ -237,30 +293,48 @@ impl<'p> Engine<'p> {
                     line: r.span.line,
                     column: r.span.column,
                     text: r.text.clone(),
-                    provider: sites::model_info(&self.catalog, &r.resolution).map(|i| i.provider.clone()),
+                    provider: sites::model_info(&self.catalog, &r.resolution)
+                        .map(|i| i.provider.clone()),
                     resolved: r.resolution.clone(),
                 })
             })
             .collect::<Vec<_>>();
         let summary = Summary::new(self, &scan, &sites, &diagnostics, suppressed, unpriced);
-        Report { references, sites, diagnostics, summary, files: scan.files }
+        Report {
+            references,
+            sites,
+            diagnostics,
+            summary,
+            files: scan.files,
+        }
     }
 }
 
 /// A file's bytes, or why it is not read: unreadable, larger than `max_size`, or binary (a NUL
 /// byte in its first 8 KiB).
 pub fn read_source(path: &Path, max_size: u64) -> Result<Vec<u8>, SkipReason> {
-    let unreadable = |e: std::io::Error| SkipReason::Unreadable { error: e.to_string() };
+    let unreadable = |e: std::io::Error| SkipReason::Unreadable {
+        error: e.to_string(),
+    };
     let mut file = std::fs::File::open(path).map_err(unreadable)?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     if len > max_size {
-        return Err(SkipReason::TooLarge { bytes: len, limit: max_size });
+        return Err(SkipReason::TooLarge {
+            bytes: len,
+            limit: max_size,
+        });
     }
     let mut bytes = Vec::with_capacity(len as usize + 1);
     // `take` guards against files that grow while being read.
-    (&mut file).take(max_size + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    (&mut file)
+        .take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     if bytes.len() as u64 > max_size {
-        return Err(SkipReason::TooLarge { bytes: bytes.len() as u64, limit: max_size });
+        return Err(SkipReason::TooLarge {
+            bytes: bytes.len() as u64,
+            limit: max_size,
+        });
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err(SkipReason::Binary);
@@ -307,8 +381,11 @@ pub fn load_pricing(policy: &Policy) -> Result<Cow<'static, Catalog>, InputError
 
 fn read_policy_file(path: &Path) -> Result<String, InputError> {
     std::fs::read_to_string(path).map_err(|e| {
-        InputError::plain(format!("cannot read pricing file `{}`: {e}", path.display()))
-            .with_help("paths under `pricing:` are relative to the policy file's folder")
+        InputError::plain(format!(
+            "cannot read pricing file `{}`: {e}",
+            path.display()
+        ))
+        .with_help("paths under `pricing:` are relative to the policy file's folder")
     })
 }
 
@@ -372,7 +449,7 @@ pub struct Summary {
     pub sites: u64,
     pub sites_priced: u64,
     pub unpriced: Vec<Unpriced>,
-    /// Places that pass a model chosen at run time: not priced.
+    /// Calls with an output limit whose model is chosen at run time: not priced.
     pub dynamic_model_sites: u64,
     /// Limits not bound to any model (still checked against the ceiling).
     pub unbound_limits: u64,
@@ -401,25 +478,56 @@ pub struct Assumptions {
 }
 
 impl Summary {
-    fn new(engine: &Engine, scan: &Scan, sites: &[Site], diags: &[Diagnostic], suppressed: usize, unpriced: Vec<Unpriced>) -> Summary {
+    fn new(
+        engine: &Engine,
+        scan: &Scan,
+        sites: &[Site],
+        diags: &[Diagnostic],
+        suppressed: usize,
+        unpriced: Vec<Unpriced>,
+    ) -> Summary {
         let count = |l: Level| diags.iter().filter(|d| d.level == l).count() as u64;
         let p = engine.policy;
         Summary {
             files_seen: scan.stats.files_seen,
             files_parsed: scan.stats.files_parsed,
-            files_with_findings: scan.files.iter().filter(|f| !f.facts.refs.is_empty() || !f.facts.limits.is_empty()).count() as u64,
+            files_with_findings: scan
+                .files
+                .iter()
+                .filter(|f| !f.facts.refs.is_empty() || !f.facts.limits.is_empty())
+                .count() as u64,
             references: scan.files.iter().map(|f| f.facts.refs.len() as u64).sum(),
             sites: sites.len() as u64,
             sites_priced: sites.iter().filter(|s| s.cost.is_some()).count() as u64,
             unpriced,
-            dynamic_model_sites: scan.files.iter().map(|f| u64::from(f.facts.dynamic_models)).sum(),
-            unbound_limits: scan.files.iter().flat_map(|f| &f.facts.limits).filter(|l| !l.bound).count() as u64,
-            monthly_total: sites.iter().filter_map(|s| s.cost.as_ref()).map(|c| c.monthly).sum(),
+            dynamic_model_sites: scan
+                .files
+                .iter()
+                .map(|f| u64::from(f.facts.dynamic_models))
+                .sum(),
+            unbound_limits: scan
+                .files
+                .iter()
+                .flat_map(|f| &f.facts.limits)
+                .filter(|l| !l.bound)
+                .count() as u64,
+            monthly_total: sites
+                .iter()
+                .filter_map(|s| s.cost.as_ref())
+                .map(|c| c.monthly)
+                .sum(),
             errors: count(Level::Error),
             warnings: count(Level::Warning),
             notes: count(Level::Note),
             suppressed: suppressed as u64,
-            skipped: scan.skipped.iter().map(|(p, r)| Skipped { path: p.clone(), reason: r.to_string() }).collect(),
+            skipped: scan
+                .skipped
+                .iter()
+                .map(|(p, r)| Skipped {
+                    path: p.clone(),
+                    reason: r.to_string(),
+                })
+                .collect(),
             invalid_utf8: scan.stats.invalid_utf8.clone(),
             syntax_errors: scan.stats.syntax_errors.clone(),
             assumptions: Assumptions {
@@ -432,7 +540,8 @@ impl Summary {
                 default_input_tokens: p.usage.default.input_tokens,
                 default_cached_input_tokens: p.usage.default.cached_input_tokens,
                 pricing_as_of: engine.catalog.as_of(),
-                output_tokens: "the call's output-token limit; without one, the model's maximum output",
+                output_tokens:
+                    "the call's output-token limit; without one, the model's maximum output",
                 prices: "USD per 1M tokens; money exact, rounded half-up to the cent when shown",
             },
         }
@@ -441,7 +550,9 @@ impl Summary {
 
 /// A path as users typed it: relative to the working folder when it is inside it.
 pub fn display_path(p: &Path) -> String {
-    let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| c.canonicalize().ok());
     match cwd.as_deref().and_then(|c| p.strip_prefix(c).ok()) {
         Some(rel) => rel.to_string_lossy().into_owned(),
         None => p.display().to_string(),

@@ -21,7 +21,13 @@ pub struct InputError {
 impl InputError {
     /// An error about a whole file or a flag, with no place to point at.
     pub fn plain(message: impl Into<String>) -> InputError {
-        InputError { message: message.into(), src: None, span: None, label: String::new(), help: None }
+        InputError {
+            message: message.into(),
+            src: None,
+            span: None,
+            label: String::new(),
+            help: None,
+        }
     }
 
     /// An error at bytes `span` of the file `path` whose text is `text`.
@@ -54,7 +60,10 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            let col = l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+            let col = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(l.len(), |(b, _)| b);
             return offset + col;
         }
         offset += l.len();
@@ -63,7 +72,10 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// The nearest of `candidates` to `word`, if near enough to be a likely misspelling.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

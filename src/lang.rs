@@ -18,6 +18,9 @@ impl Lang {
     /// The format of a file, from its name; `None` for files costlint does not read.
     pub fn for_path(path: &Path) -> Option<Lang> {
         let name = path.file_name()?.to_str()?;
+        if GENERATED.contains(&name) {
+            return None;
+        }
         if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
             return Some(Lang::Env);
         }
@@ -64,6 +67,20 @@ impl Lang {
         })
     }
 }
+
+/// Lock files and other generated manifests: large, and never where a model is chosen.
+const GENERATED: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "yarn.lock",
+    "bun.lock",
+    "composer.lock",
+    "Pipfile.lock",
+    "poetry.lock",
+    "uv.lock",
+    "deno.lock",
+];
 
 /// Which node kinds of a grammar play which role. Fields name tree-sitter node kinds and
 /// field names; extraction is one generic walk driven by this table.
@@ -142,13 +159,27 @@ const JS_PAIRS: &[(&str, &str, &str)] = &[
     ("field_definition", "property", "value"),
     ("public_field_definition", "name", "value"),
 ];
-const JS_ASSIGNMENTS: &[(&str, &str, &str)] =
-    &[("variable_declarator", "name", "value"), ("assignment_expression", "left", "right")];
-const JS_CALLS: &[(&str, &str, &str)] =
-    &[("call_expression", "function", "arguments"), ("new_expression", "constructor", "arguments")];
+const JS_ASSIGNMENTS: &[(&str, &str, &str)] = &[
+    ("variable_declarator", "name", "value"),
+    ("assignment_expression", "left", "right"),
+];
+const JS_CALLS: &[(&str, &str, &str)] = &[
+    ("call_expression", "function", "arguments"),
+    ("new_expression", "constructor", "arguments"),
+];
 const JS_FALLBACKS: &[(&str, &[&str])] = &[("binary_expression", &["??", "||"])];
-const JS_BLOCKS: &[&str] = &["program", "statement_block", "class_body", "export_statement"];
-const JS_WRAPPERS: &[&str] = &["parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"];
+const JS_BLOCKS: &[&str] = &[
+    "program",
+    "statement_block",
+    "class_body",
+    "export_statement",
+];
+const JS_WRAPPERS: &[&str] = &[
+    "parenthesized_expression",
+    "as_expression",
+    "satisfies_expression",
+    "non_null_expression",
+];
 
 static JAVASCRIPT: Syntax = Syntax {
     language: javascript,
@@ -166,8 +197,14 @@ static JAVASCRIPT: Syntax = Syntax {
     blocks: JS_BLOCKS,
 };
 
-static TYPESCRIPT: Syntax = Syntax { language: typescript, ..JAVASCRIPT_LIKE };
-static TSX: Syntax = Syntax { language: tsx, ..JAVASCRIPT_LIKE };
+static TYPESCRIPT: Syntax = Syntax {
+    language: typescript,
+    ..JAVASCRIPT_LIKE
+};
+static TSX: Syntax = Syntax {
+    language: tsx,
+    ..JAVASCRIPT_LIKE
+};
 const JAVASCRIPT_LIKE: Syntax = Syntax {
     language: javascript,
     strings: &["string", "template_string"],
@@ -186,10 +223,17 @@ const JAVASCRIPT_LIKE: Syntax = Syntax {
 
 static YAML: Syntax = Syntax {
     language: yaml,
-    strings: &["string_scalar", "double_quote_scalar", "single_quote_scalar"],
+    strings: &[
+        "string_scalar",
+        "double_quote_scalar",
+        "single_quote_scalar",
+    ],
     interpolations: &[],
     numbers: &["integer_scalar", "float_scalar"],
-    pairs: &[("block_mapping_pair", "key", "value"), ("flow_pair", "key", "value")],
+    pairs: &[
+        ("block_mapping_pair", "key", "value"),
+        ("flow_pair", "key", "value"),
+    ],
     assignments: &[],
     calls: &[],
     fallbacks: &[],
@@ -197,7 +241,13 @@ static YAML: Syntax = Syntax {
     comments: &["comment"],
     string_statements: &[],
     wrappers: &["flow_node", "plain_scalar", "block_node"],
-    blocks: &["stream", "document", "block_mapping", "block_sequence", "block_sequence_item"],
+    blocks: &[
+        "stream",
+        "document",
+        "block_mapping",
+        "block_sequence",
+        "block_sequence_item",
+    ],
 };
 
 static JSON: Syntax = Syntax {
@@ -230,11 +280,20 @@ mod tests {
         assert_eq!(Lang::for_path(Path::new("c.yml")), Some(Lang::Yaml));
         assert_eq!(Lang::for_path(Path::new("README.md")), None);
         assert_eq!(Lang::for_path(Path::new("Makefile")), None);
+        assert_eq!(Lang::for_path(Path::new("web/pnpm-lock.yaml")), None);
+        assert_eq!(Lang::for_path(Path::new("package-lock.json")), None);
     }
 
     #[test]
     fn every_grammar_loads() {
-        for lang in [Lang::Python, Lang::JavaScript, Lang::TypeScript, Lang::Tsx, Lang::Yaml, Lang::Json] {
+        for lang in [
+            Lang::Python,
+            Lang::JavaScript,
+            Lang::TypeScript,
+            Lang::Tsx,
+            Lang::Yaml,
+            Lang::Json,
+        ] {
             let syntax = lang.syntax().unwrap();
             let mut parser = tree_sitter::Parser::new();
             parser.set_language(&(syntax.language)()).unwrap();

@@ -80,10 +80,19 @@ impl ExtractRules {
     /// A key whose value selects a text-generation model.
     pub fn is_model_key(&self, key: &str) -> bool {
         let k = normalize(key);
-        if k.is_empty() || self.model_key_excludes.iter().any(|x| k.contains(x.as_str())) {
+        if k.is_empty()
+            || self
+                .model_key_excludes
+                .iter()
+                .any(|x| k.contains(x.as_str()))
+        {
             return false;
         }
-        self.model_keys.contains(&k) || self.model_key_suffixes.iter().any(|s| k.ends_with(s.as_str()))
+        self.model_keys.contains(&k)
+            || self
+                .model_key_suffixes
+                .iter()
+                .any(|s| k.ends_with(s.as_str()))
     }
 
     pub fn is_env_getter(&self, callee: &str) -> bool {

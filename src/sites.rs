@@ -67,7 +67,11 @@ pub struct SiteCost {
 pub fn money<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
     let c = m.cents();
     let sign = if c < 0 { "-" } else { "" };
-    s.collect_str(&format_args!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100))
+    s.collect_str(&format_args!(
+        "{sign}{}.{:02}",
+        c.abs() / 100,
+        c.abs() % 100
+    ))
 }
 
 /// Why a site could not be priced, when it could not.
@@ -83,18 +87,27 @@ pub fn price(
         Some(v) => (v, OutputSource::Limit),
         None => match info.max_output {
             Some(m) => (m, OutputSource::ModelMaximum),
-            None => return Err(format!("no output limit and the catalog has no maximum output for `{}`", info.id)),
+            None => {
+                return Err(format!(
+                    "no output limit and the catalog has no maximum output for `{}`",
+                    info.id
+                ))
+            }
         },
     };
     let p = info.price;
     let cached_rate = p.cached_input.unwrap_or(p.input);
     let uncached = usage.input_tokens;
-    let per_call = p.input.cost(uncached) + cached_rate.cost(usage.cached_input_tokens) + p.output.cost(output_tokens);
+    let per_call = p.input.cost(uncached)
+        + cached_rate.cost(usage.cached_input_tokens)
+        + p.output.cost(output_tokens);
     let daily = per_call.times(usage.calls_per_day);
     let monthly = daily.times(u64::from(usage.days_per_month));
     let out_words = match output_source {
         OutputSource::Limit => format!("{output_tokens} output tokens (the call's limit)"),
-        OutputSource::ModelMaximum => format!("{output_tokens} output tokens (the model's maximum: no limit set)"),
+        OutputSource::ModelMaximum => {
+            format!("{output_tokens} output tokens (the model's maximum: no limit set)")
+        }
     };
     let basis = format!(
         "{} calls/day × {} days; {} input + {} cached input tokens; {out_words}; prices of `{}` from {}",

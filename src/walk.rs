@@ -20,7 +20,9 @@ pub enum SkipReason {
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SkipReason::TooLarge { bytes, limit } => write!(f, "larger than the limit ({bytes} > {limit} bytes)"),
+            SkipReason::TooLarge { bytes, limit } => {
+                write!(f, "larger than the limit ({bytes} > {limit} bytes)")
+            }
             SkipReason::Binary => f.write_str("binary"),
             SkipReason::Unreadable { error } => write!(f, "unreadable: {error}"),
             SkipReason::Symlink => f.write_str("symbolic link, not followed"),
@@ -49,7 +51,10 @@ pub fn root_for(paths: &[PathBuf]) -> PathBuf {
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let rel = rel.strip_prefix(".").unwrap_or(rel);
-    let s: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let s: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     if s.is_empty() {
         path.to_string_lossy().into_owned()
     } else {
@@ -59,12 +64,20 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// Walks `paths` in parallel, calling `visit` for each file of a known format on the walker's
 /// threads, and `skip` for each entry passed over.
-pub fn walk<V, S>(paths: &[PathBuf], root: &Path, threads: usize, is_ignored: &(dyn Fn(&str) -> bool + Sync), visit: V, skip: S)
-where
+pub fn walk<V, S>(
+    paths: &[PathBuf],
+    root: &Path,
+    threads: usize,
+    is_ignored: &(dyn Fn(&str) -> bool + Sync),
+    visit: V,
+    skip: S,
+) where
     V: Fn(Entry) + Sync,
     S: Fn(String, SkipReason) + Sync,
 {
-    let Some((first, rest)) = paths.split_first() else { return };
+    let Some((first, rest)) = paths.split_first() else {
+        return;
+    };
     let mut builder = WalkBuilder::new(first);
     for p in rest {
         builder.add(p);
@@ -92,12 +105,21 @@ where
             let entry = match result {
                 Ok(e) => e,
                 Err(err) => {
-                    let path = error_path(&err).map(|p| relative(root, &p)).unwrap_or_default();
-                    skip(path, SkipReason::WalkError { error: err.to_string() });
+                    let path = error_path(&err)
+                        .map(|p| relative(root, &p))
+                        .unwrap_or_default();
+                    skip(
+                        path,
+                        SkipReason::WalkError {
+                            error: err.to_string(),
+                        },
+                    );
                     return WalkState::Continue;
                 }
             };
-            let Some(ft) = entry.file_type() else { return WalkState::Continue };
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
             let explicit = entry.depth() == 0;
             let path = entry.path();
             if ft.is_symlink() {
@@ -108,13 +130,28 @@ where
             if !ft.is_file() {
                 return WalkState::Continue;
             }
-            let Some(lang) = Lang::for_path(path) else { return WalkState::Continue };
+            let Some(lang) = Lang::for_path(path) else {
+                return WalkState::Continue;
+            };
+            // The policy names models in allow and deny lists; it chooses none.
+            if !explicit
+                && path
+                    .file_name()
+                    .is_some_and(|n| crate::config::POLICY_FILE_NAMES.iter().any(|p| n == *p))
+            {
+                return WalkState::Continue;
+            }
             let rel = relative(root, path);
             if !explicit && is_ignored(&rel) {
                 return WalkState::Continue;
             }
             if lang == Lang::Env || !hidden_file(path) || explicit {
-                visit(Entry { path: path.to_path_buf(), rel, lang, explicit });
+                visit(Entry {
+                    path: path.to_path_buf(),
+                    rel,
+                    lang,
+                    explicit,
+                });
             }
             WalkState::Continue
         })
@@ -122,13 +159,16 @@ where
 }
 
 fn hidden_file(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
         ignore::Error::Loop { child, .. } => Some(child.clone()),
         _ => None,
     }

@@ -16,12 +16,18 @@ fn costlint(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}):\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "not JSON ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
     })
 }
 
@@ -31,10 +37,15 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn seed_example_is_exact_to_the_cent() {
-    for (model, monthly, per_call) in
-        [("gpt-5.4", "1800.00", "0.12"), ("gpt-5.5", "3600.00", "0.24"), ("gpt-5.5-pro", "21600.00", "1.44")]
-    {
-        let out = costlint(&fixture(&format!("seed/{model}")), &["scan", "--format", "json", "."]);
+    for (model, monthly, per_call) in [
+        ("gpt-5.4", "1800.00", "0.12"),
+        ("gpt-5.5", "3600.00", "0.24"),
+        ("gpt-5.5-pro", "21600.00", "1.44"),
+    ] {
+        let out = costlint(
+            &fixture(&format!("seed/{model}")),
+            &["scan", "--format", "json", "."],
+        );
         assert!(out.status.success(), "{}", stderr(&out));
         let v = json(&out);
         let sites = v["sites"].as_array().expect("sites");
@@ -56,12 +67,30 @@ fn seed_example_is_exact_to_the_cent() {
 #[test]
 fn exit_codes_follow_fail_on() {
     let dir = fixture("checks/missing-max-tokens");
-    assert_eq!(costlint(&dir, &["check", "."]).status.code(), Some(0), "warnings do not fail by default");
-    assert_eq!(costlint(&dir, &["check", "--fail-on", "warning", "."]).status.code(), Some(1));
+    assert_eq!(
+        costlint(&dir, &["check", "."]).status.code(),
+        Some(0),
+        "warnings do not fail by default"
+    );
+    assert_eq!(
+        costlint(&dir, &["check", "--fail-on", "warning", "."])
+            .status
+            .code(),
+        Some(1)
+    );
     let denied = fixture("checks/denied-model");
     assert_eq!(costlint(&denied, &["check", "."]).status.code(), Some(1));
-    assert_eq!(costlint(&denied, &["check", "--fail-on", "never", "."]).status.code(), Some(0));
-    assert_eq!(costlint(&denied, &["scan", "."]).status.code(), Some(0), "scan never fails on policy");
+    assert_eq!(
+        costlint(&denied, &["check", "--fail-on", "never", "."])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        costlint(&denied, &["scan", "."]).status.code(),
+        Some(0),
+        "scan never fails on policy"
+    );
 }
 
 #[test]
@@ -77,7 +106,11 @@ fn bad_flags_and_paths_exit_2() {
     assert!(stderr(&out).contains("missing.yaml"), "{}", stderr(&out));
     let out = costlint(&dir, &["explain", "missing-max-token"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("did you mean `missing-max-tokens`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean `missing-max-tokens`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Each broken policy: exit 2, and a report naming the file, the line and the key.
@@ -86,24 +119,54 @@ fn bad_policies_point_at_file_line_and_key() {
     let cases = [
         ("syntax.yaml", "syntax", None),
         ("unknown_top_key.yaml", "usgae", Some("usage")),
-        ("budget_typo.yaml", "max_monthly_increse_usd", Some("max_monthly_increase_usd")),
+        (
+            "budget_typo.yaml",
+            "max_monthly_increse_usd",
+            Some("max_monthly_increase_usd"),
+        ),
         ("wrong_type.yaml", "calls_per_day", None),
-        ("unknown_check.yaml", "missing-max-token", Some("missing-max-tokens")),
+        (
+            "unknown_check.yaml",
+            "missing-max-token",
+            Some("missing-max-tokens"),
+        ),
     ];
     let dir = fixture("demo");
     for (file, key, suggestion) in cases {
         let path = fixture(&format!("policies/bad/{file}"));
         assert!(path.exists(), "{file} is missing");
-        let out = costlint(&dir, &["check", "--color", "never", "--config", path.to_str().unwrap_or_default(), "."]);
+        let out = costlint(
+            &dir,
+            &[
+                "check",
+                "--color",
+                "never",
+                "--config",
+                path.to_str().unwrap_or_default(),
+                ".",
+            ],
+        );
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{file}: {err}");
-        assert!(err.contains(file), "{file}: report does not name the file:\n{err}");
-        assert!(err.contains(&format!("{file}:")), "{file}: no line in the report:\n{err}");
+        assert!(
+            err.contains(file),
+            "{file}: report does not name the file:\n{err}"
+        );
+        assert!(
+            err.contains(&format!("{file}:")),
+            "{file}: no line in the report:\n{err}"
+        );
         if key != "syntax" {
-            assert!(err.contains(key), "{file}: report does not name `{key}`:\n{err}");
+            assert!(
+                err.contains(key),
+                "{file}: report does not name `{key}`:\n{err}"
+            );
         }
         if let Some(s) = suggestion {
-            assert!(err.contains(&format!("did you mean `{s}`")), "{file}:\n{err}");
+            assert!(
+                err.contains(&format!("did you mean `{s}`")),
+                "{file}:\n{err}"
+            );
         }
         assert!(!err.contains("panicked"), "{err}");
     }
@@ -113,7 +176,11 @@ fn bad_policies_point_at_file_line_and_key() {
 fn hostile_files_are_skipped_or_scanned_and_reported() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let d = tmp.path();
-    std::fs::write(d.join("app.py"), "client.create(model=\"gpt-5.4\", max_tokens=10)\n").unwrap();
+    std::fs::write(
+        d.join("app.py"),
+        "client.create(model=\"gpt-5.4\", max_tokens=10)\n",
+    )
+    .unwrap();
     // Binary: a NUL byte among model-like text.
     std::fs::write(d.join("blob.py"), b"model=\"gpt-5.4\"\x00\x01\x02").unwrap();
     // Invalid UTF-8 around a real call: read with replacement, still found.
@@ -137,23 +204,59 @@ fn hostile_files_are_skipped_or_scanned_and_reported() {
         .as_array()
         .expect("skipped")
         .iter()
-        .map(|s| (s["path"].as_str().unwrap_or("").to_string(), s["reason"].as_str().unwrap_or("").to_string()))
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap_or("").to_string(),
+                s["reason"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
-    let reason = |p: &str| skipped.iter().find(|(path, _)| path == p).map(|(_, r)| r.clone()).unwrap_or_default();
+    let reason = |p: &str| {
+        skipped
+            .iter()
+            .find(|(path, _)| path == p)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default()
+    };
     assert_eq!(reason("blob.py"), "binary");
-    assert!(reason("bundle.min.js").starts_with("larger than the limit"), "{skipped:?}");
+    assert!(
+        reason("bundle.min.js").starts_with("larger than the limit"),
+        "{skipped:?}"
+    );
     for link in ["loop_a.py", "loop_b.py", "outside", "self"] {
-        assert_eq!(reason(link), "symbolic link, not followed", "{link}: {skipped:?}");
+        assert_eq!(
+            reason(link),
+            "symbolic link, not followed",
+            "{link}: {skipped:?}"
+        );
     }
-    assert_eq!(v["summary"]["invalid_utf8"], serde_json::json!(["latin1.py"]));
-    let models: Vec<&str> = v["sites"].as_array().unwrap().iter().filter_map(|s| s["model"]["text"].as_str()).collect();
+    assert_eq!(
+        v["summary"]["invalid_utf8"],
+        serde_json::json!(["latin1.py"])
+    );
+    let models: Vec<&str> = v["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["model"]["text"].as_str())
+        .collect();
     assert_eq!(models, ["gpt-5.4", "gpt-5.5"]);
     assert_eq!(v["sites"][1]["limit"]["value"], 20);
 
     // With a larger limit a minified bundle (one 3 MB line) is parsed, without a panic, and
     // its sites are found.
     std::fs::write(d.join("part.min.js"), &big[..3 * 1024 * 1024]).unwrap();
-    let out = costlint(d, &["scan", "--format", "json", "--max-filesize", "30000000", "part.min.js"]);
+    let out = costlint(
+        d,
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--max-filesize",
+            "30000000",
+            "part.min.js",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     assert!(v["sites"].as_array().unwrap().len() > 10_000);
@@ -162,14 +265,21 @@ fn hostile_files_are_skipped_or_scanned_and_reported() {
     let out = costlint(d, &["scan", "--color", "never", "."]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Skipped: blob.py: binary"), "{text}");
-    assert!(text.contains("Read with invalid UTF-8 replaced: latin1.py"), "{text}");
+    assert!(
+        text.contains("Read with invalid UTF-8 replaced: latin1.py"),
+        "{text}"
+    );
 }
 
 #[test]
 fn unreadable_files_are_reported() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let d = tmp.path();
-    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false);
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false);
     let locked = d.join("locked.py");
     std::fs::write(&locked, "client.create(model=\"gpt-5.4\")\n").unwrap();
     if is_root {
@@ -177,7 +287,11 @@ fn unreadable_files_are_reported() {
         // explicitly, cannot be read as a file either.
         std::fs::remove_file(&locked).unwrap();
         std::fs::create_dir(&locked).unwrap();
-        std::fs::write(locked.join("inner.py"), "client.create(model=\"gpt-5.4\")\n").unwrap();
+        std::fs::write(
+            locked.join("inner.py"),
+            "client.create(model=\"gpt-5.4\")\n",
+        )
+        .unwrap();
         let out = costlint(d, &["scan", "--format", "json", "."]);
         assert_eq!(out.status.code(), Some(0));
         let v = json(&out);
@@ -192,18 +306,33 @@ fn unreadable_files_are_reported() {
         assert!(s.contains("locked.py") && s.contains("unreadable"), "{s}");
     }
     // Reading errors surface through the same path the walker uses.
-    let err = costlint::engine::read_source(d, 1 << 20).expect_err("a directory is not readable as a file");
+    let err = costlint::engine::read_source(d, 1 << 20)
+        .expect_err("a directory is not readable as a file");
     assert!(err.to_string().starts_with("unreadable"), "{err}");
 }
 
 #[test]
 fn unknown_models_name_the_nearest() {
-    let out = costlint(&fixture("checks/unknown-model"), &["check", "--format", "json", "."]);
+    let out = costlint(
+        &fixture("checks/unknown-model"),
+        &["check", "--format", "json", "."],
+    );
     let v = json(&out);
     let diags = v["diagnostics"].as_array().expect("diagnostics");
-    let typo = diags.iter().find(|d| d["message"] == "unknown model `gpt-5.44`").expect("gpt-5.44 reported");
-    assert!(typo["help"].as_str().unwrap_or("").contains("`gpt-5.4`"), "{typo}");
-    assert!(!diags.iter().any(|d| d["message"].as_str().unwrap_or("").contains("chat-prod")), "deployment is known");
+    let typo = diags
+        .iter()
+        .find(|d| d["message"] == "unknown model `gpt-5.44`")
+        .expect("gpt-5.44 reported");
+    assert!(
+        typo["help"].as_str().unwrap_or("").contains("`gpt-5.4`"),
+        "{typo}"
+    );
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("chat-prod")),
+        "deployment is known"
+    );
 }
 
 #[test]
@@ -212,7 +341,11 @@ fn init_writes_a_policy_that_check_accepts() {
     let out = costlint(tmp.path(), &["init"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(tmp.path().join("costlint.yaml").exists());
-    assert_eq!(costlint(tmp.path(), &["init"]).status.code(), Some(2), "refuses to overwrite");
+    assert_eq!(
+        costlint(tmp.path(), &["init"]).status.code(),
+        Some(2),
+        "refuses to overwrite"
+    );
     let out = costlint(tmp.path(), &["check", "."]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
@@ -223,7 +356,12 @@ fn models_and_explain() {
     let out = costlint(&dir, &["models", "gpt-5.5*", "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v = json(&out);
-    let pro = v["models"].as_array().unwrap().iter().find(|m| m["id"] == "gpt-5.5-pro").expect("gpt-5.5-pro");
+    let pro = v["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "gpt-5.5-pro")
+        .expect("gpt-5.5-pro");
     assert_eq!(pro["input_usd_per_mtok"], "30");
     assert_eq!(pro["output_usd_per_mtok"], "180");
     let out = costlint(&dir, &["models", "--color", "never", "gpt-5.4"]);
@@ -232,7 +370,12 @@ fn models_and_explain() {
     assert!(text.contains("as of"), "{text}");
     let out = costlint(&dir, &["explain"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for id in ["unknown-model", "denied-model", "site-monthly-cost", "expired-suppression"] {
+    for id in [
+        "unknown-model",
+        "denied-model",
+        "site-monthly-cost",
+        "expired-suppression",
+    ] {
         assert!(text.contains(id), "{id} missing from explain");
     }
     let out = costlint(&dir, &["explain", "max-tokens-exceeds-model"]);

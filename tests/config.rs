@@ -1,9 +1,7 @@
 //! The policy file through the public API: good files parse to what they say, bad files fail with
 //! a report on the exact line, key and suggestion.
 
-use costlint::config::{
-    CheckSettings, DenyRule, Policy, PolicyOrigin, PricingSource, Usage,
-};
+use costlint::config::{CheckSettings, DenyRule, Policy, PolicyOrigin, PricingSource, Usage};
 use costlint::diagnostic::Level;
 use costlint::error::InputError;
 use std::path::{Path, PathBuf};

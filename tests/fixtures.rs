@@ -11,7 +11,10 @@ const TODAY: &str = "2026-11-25";
 
 fn fixtures() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut out = vec![("demo".to_string(), root.join("demo")), ("traps".to_string(), root.join("traps"))];
+    let mut out = vec![
+        ("demo".to_string(), root.join("demo")),
+        ("traps".to_string(), root.join("traps")),
+    ];
     for group in ["lang", "checks", "seed"] {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(group))
             .unwrap_or_else(|e| panic!("fixtures/{group}: {e}"))
@@ -20,7 +23,10 @@ fn fixtures() -> Vec<(String, PathBuf)> {
             .collect();
         dirs.sort();
         for d in dirs {
-            let name = format!("{group}__{}", d.file_name().unwrap_or_default().to_string_lossy());
+            let name = format!(
+                "{group}__{}",
+                d.file_name().unwrap_or_default().to_string_lossy()
+            );
             out.push((name, d));
         }
     }
@@ -29,22 +35,39 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 
 fn run(dir: &Path, format: &str) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_costlint"))
-        .args(["check", "--color", "never", "--fail-on", "warning", "--format", format, "."])
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--fail-on",
+            "warning",
+            "--format",
+            format,
+            ".",
+        ])
         .current_dir(dir)
         .env("COSTLINT_TODAY", TODAY)
         .env_remove("NO_COLOR")
         .output()
         .unwrap_or_else(|e| panic!("running costlint: {e}"));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.is_empty(), "{}: unexpected stderr:\n{stderr}", dir.display());
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    assert!(
+        stderr.is_empty(),
+        "{}: unexpected stderr:\n{stderr}",
+        dir.display()
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 #[test]
 fn fixtures_match_their_snapshots() {
     for (name, dir) in fixtures() {
         let (code, json) = run(&dir, "json");
-        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: bad JSON: {e}"));
+        let parsed: serde_json::Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: bad JSON: {e}"));
         assert_eq!(parsed["version"], 1);
         let (code_h, human) = run(&dir, "human");
         assert_eq!(code, code_h, "{name}: exit code differs between formats");
@@ -70,4 +93,30 @@ fn output_is_identical_across_runs_and_thread_counts() {
     for t in ["2", "8", "1"] {
         assert_eq!(one, run_threads(t), "--threads {t} changed the output");
     }
+}
+
+#[test]
+fn the_prefilter_never_changes_a_result() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let scan = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_costlint"))
+            .args(["check", "--format", "json", "--fail-on", "never"])
+            .args(extra)
+            .arg(".")
+            .current_dir(&dir)
+            .env("COSTLINT_TODAY", TODAY)
+            .output()
+            .unwrap_or_else(|e| panic!("running costlint: {e}"));
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("bad JSON: {e}"));
+        let parsed = v["summary"]["files_parsed"].take();
+        (v, parsed)
+    };
+    let (with, parsed_with) = scan(&[]);
+    let (without, parsed_without) = scan(&["--no-prefilter"]);
+    assert!(
+        parsed_with.as_u64() < parsed_without.as_u64(),
+        "the prefilter skipped nothing"
+    );
+    assert_eq!(with, without);
 }

@@ -47,12 +47,20 @@ pub struct ModelInfo {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Resolution {
     /// The text is a catalog key or a documented alias of one (`gpt-4o`, `openai/gpt-4o`).
-    Exact { id: String },
+    Exact {
+        id: String,
+    },
     /// Priced as a near entry; `why` says what was dropped or changed
     /// ("snapshot date dropped", "Bedrock region prefix dropped", "fine-tune of gpt-4o-mini"…).
-    Approximate { id: String, why: String },
+    Approximate {
+        id: String,
+        why: String,
+    },
     /// A private name mapped in the policy's `deployments:`.
-    Deployment { name: String, id: String },
+    Deployment {
+        name: String,
+        id: String,
+    },
     Unknown,
 }
 

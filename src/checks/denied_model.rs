@@ -22,14 +22,24 @@ Fix: choose another model, or get the model approved and remove it from `deny`."
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
     for site in cx.sites {
-        let rule = cx
-            .policy
-            .model_denied(&site.model.text)
-            .or_else(|| site.model.resolved.id().and_then(|id| cx.policy.model_denied(id)));
+        let rule = cx.policy.model_denied(&site.model.text).or_else(|| {
+            site.model
+                .resolved
+                .id()
+                .and_then(|id| cx.policy.model_denied(id))
+        });
         if let Some(rule) = rule {
-            let reason = rule.reason.clone().unwrap_or_else(|| "denied by the policy".into());
-            emit.report(&site.path, site.model.span, format!("model {} is denied: {reason}", model_words(site)), format!("denied by `{}`", rule.id))
-                .help("choose a model the policy allows, or change `models.deny` in the policy");
+            let reason = rule
+                .reason
+                .clone()
+                .unwrap_or_else(|| "denied by the policy".into());
+            emit.report(
+                &site.path,
+                site.model.span,
+                format!("model {} is denied: {reason}", model_words(site)),
+                format!("denied by `{}`", rule.id),
+            )
+            .help("choose a model the policy allows, or change `models.deny` in the policy");
         }
     }
 }

@@ -23,11 +23,18 @@ Fix: move to the replacement named in the message."#,
 };
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
-    let lead = emit.settings.and_then(|s| s.lead_days).unwrap_or(DEFAULT_LEAD_DAYS);
+    let lead = emit
+        .settings
+        .and_then(|s| s.lead_days)
+        .unwrap_or(DEFAULT_LEAD_DAYS);
     let today = cx.today.days();
     for site in cx.sites {
-        let Some(info) = site.model.resolved.id().and_then(|id| cx.catalog.get(id)) else { continue };
-        let Some(date) = info.deprecation else { continue };
+        let Some(info) = site.model.resolved.id().and_then(|id| cx.catalog.get(id)) else {
+            continue;
+        };
+        let Some(date) = info.deprecation else {
+            continue;
+        };
         let left = date.days() - today;
         if left > i64::from(lead) {
             continue;
@@ -39,7 +46,12 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
         } else {
             format!("is deprecated on {date} (in {left} days)")
         };
-        let d = emit.report(&site.path, site.model.span, format!("model {} {when}", model_words(site)), "deprecated");
+        let d = emit.report(
+            &site.path,
+            site.model.span,
+            format!("model {} {when}", model_words(site)),
+            "deprecated",
+        );
         match &info.replacement {
             Some(r) => d.help(format!("replace it with `{r}`")),
             None => d.help("move to a current model of the same family"),

@@ -21,7 +21,12 @@ Fix: resolve the underlying diagnostic, or renew the date with a reason."#,
 fn run(cx: &CheckContext, emit: &mut Emit) {
     for file in cx.files {
         for d in &file.facts.directives {
-            if let DirectiveKind::Ignore { checks, until: Some(until), .. } = &d.kind {
+            if let DirectiveKind::Ignore {
+                checks,
+                until: Some(until),
+                ..
+            } = &d.kind
+            {
                 if *until < cx.today {
                     emit.report(
                         &file.path,

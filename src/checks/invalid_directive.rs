@@ -25,11 +25,18 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
             emit.report(&file.path, *span, message.clone(), "not understood");
         }
         for d in &file.facts.directives {
-            let DirectiveKind::Ignore { checks, .. } = &d.kind else { continue };
+            let DirectiveKind::Ignore { checks, .. } = &d.kind else {
+                continue;
+            };
             for id in checks {
                 if find(id).is_none() {
                     let ids = super::ALL.iter().map(|c| c.id);
-                    let d = emit.report(&file.path, d.span, format!("unknown check `{id}` in `costlint: ignore[…]`"), "unknown check");
+                    let d = emit.report(
+                        &file.path,
+                        d.span,
+                        format!("unknown check `{id}` in `costlint: ignore[…]`"),
+                        "unknown check",
+                    );
                     match crate::error::did_you_mean(id, ids) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("`costlint explain` lists the checks"),

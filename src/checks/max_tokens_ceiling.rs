@@ -20,7 +20,9 @@ Fix: lower the limit, or suppress with a reason:
 };
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
-    let Some(max) = emit.settings.and_then(|s| s.max) else { return };
+    let Some(max) = emit.settings.and_then(|s| s.max) else {
+        return;
+    };
     for file in cx.files {
         for limit in &file.facts.limits {
             let Some(value) = limit.value else { continue };
@@ -28,10 +30,18 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
                 emit.report(
                     &file.path,
                     limit.span,
-                    format!("`{}` = {} is above the policy ceiling of {}", limit.param, thousands(value), thousands(max)),
+                    format!(
+                        "`{}` = {} is above the policy ceiling of {}",
+                        limit.param,
+                        thousands(value),
+                        thousands(max)
+                    ),
                     format!("ceiling is {}", thousands(max)),
                 )
-                .help(format!("lower it to {} or less, or raise `checks.max-tokens-ceiling.max`", thousands(max)));
+                .help(format!(
+                    "lower it to {} or less, or raise `checks.max-tokens-ceiling.max`",
+                    thousands(max)
+                ));
             }
         }
     }

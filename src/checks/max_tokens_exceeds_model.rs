@@ -19,15 +19,26 @@ Fix: lower the limit to the model's maximum, or choose a model with a larger out
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
     for site in cx.sites {
-        let (Some(limit), Some(info)) = (&site.limit, site.model.resolved.id().and_then(|id| cx.catalog.get(id))) else {
+        let (Some(limit), Some(info)) = (
+            &site.limit,
+            site.model.resolved.id().and_then(|id| cx.catalog.get(id)),
+        ) else {
             continue;
         };
-        let (Some(value), Some(max)) = (limit.value, info.max_output) else { continue };
+        let (Some(value), Some(max)) = (limit.value, info.max_output) else {
+            continue;
+        };
         if value > max {
             emit.report(
                 &site.path,
                 limit.span,
-                format!("`{}` = {} is above the maximum output of {} ({} tokens)", limit.param, thousands(value), model_words(site), thousands(max)),
+                format!(
+                    "`{}` = {} is above the maximum output of {} ({} tokens)",
+                    limit.param,
+                    thousands(value),
+                    model_words(site),
+                    thousands(max)
+                ),
                 format!("the API allows at most {}", thousands(max)),
             )
             .also(site.model.span, "model chosen here")

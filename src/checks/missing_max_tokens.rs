@@ -25,12 +25,25 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
         if site.limit.is_some() {
             continue;
         }
-        let max = site.model.resolved.id().and_then(|id| cx.catalog.get(id)).and_then(|m| m.max_output);
+        let max = site
+            .model
+            .resolved
+            .id()
+            .and_then(|id| cx.catalog.get(id))
+            .and_then(|m| m.max_output);
         let worst = match max {
-            Some(m) => format!("priced at the model's maximum output of {} tokens", thousands(m)),
+            Some(m) => format!(
+                "priced at the model's maximum output of {} tokens",
+                thousands(m)
+            ),
             None => "the model's maximum output is unknown".to_string(),
         };
-        emit.report(&site.path, site.span, format!("no output-token limit for {}: {worst}", model_words(site)), "no max_tokens here")
-            .help("set `max_tokens` (or the SDK's equivalent) in the same call");
+        emit.report(
+            &site.path,
+            site.span,
+            format!("no output-token limit for {}: {worst}", model_words(site)),
+            "no max_tokens here",
+        )
+        .help("set `max_tokens` (or the SDK's equivalent) in the same call");
     }
 }

@@ -1,8 +1,8 @@
 //! The checks: one module each, holding its id, default level, summary, documentation (shown by
 //! `costlint explain`) and the function that finds violations. This table is the registry.
 
-mod deprecated_model;
 mod denied_model;
+mod deprecated_model;
 mod expired_suppression;
 mod invalid_directive;
 mod max_tokens_ceiling;
@@ -68,7 +68,13 @@ pub struct Emit<'a> {
 }
 
 impl Emit<'_> {
-    pub fn report(&mut self, path: &str, span: Span, message: String, label: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        path: &str,
+        span: Span,
+        message: String,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.out.push(Diagnostic {
             check: self.check.id,
             level: self.level,
@@ -91,7 +97,10 @@ impl Diagnostic {
     }
 
     pub fn also(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 }
@@ -101,11 +110,18 @@ pub fn run_all(cx: &CheckContext) -> Vec<Diagnostic> {
     let mut all = Vec::new();
     for check in ALL {
         let settings = cx.policy.check(check.id);
-        let level = settings.and_then(|s| s.level).unwrap_or(check.default_level);
+        let level = settings
+            .and_then(|s| s.level)
+            .unwrap_or(check.default_level);
         if level == Level::Off {
             continue;
         }
-        let mut emit = Emit { check, level, settings, out: Vec::new() };
+        let mut emit = Emit {
+            check,
+            level,
+            settings,
+            out: Vec::new(),
+        };
         (check.run)(cx, &mut emit);
         all.extend(emit.out);
     }
@@ -143,8 +159,17 @@ mod tests {
         for c in ALL {
             assert!(c.options.contains(&"level"), "{}", c.id);
             let level = default.check(c.id).and_then(|s| s.level);
-            assert_eq!(level, Some(c.default_level), "rules/default.yaml and {} disagree on its level", c.id);
-            assert!(!c.docs.trim().is_empty() && c.docs.contains("```"), "{} needs docs with an example", c.id);
+            assert_eq!(
+                level,
+                Some(c.default_level),
+                "rules/default.yaml and {} disagree on its level",
+                c.id
+            );
+            assert!(
+                !c.docs.trim().is_empty() && c.docs.contains("```"),
+                "{} needs docs with an example",
+                c.id
+            );
         }
     }
 }

@@ -19,16 +19,26 @@ Fix: choose a cheaper model for this call, or raise the ceiling."#,
 };
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
-    let Some(ceiling) = emit.settings.and_then(|s| s.usd_per_mtok).and_then(Rate::from_usd_per_mtok) else {
+    let Some(ceiling) = emit
+        .settings
+        .and_then(|s| s.usd_per_mtok)
+        .and_then(Rate::from_usd_per_mtok)
+    else {
         return;
     };
     for site in cx.sites {
-        let Some(info) = site.model.resolved.id().and_then(|id| cx.catalog.get(id)) else { continue };
+        let Some(info) = site.model.resolved.id().and_then(|id| cx.catalog.get(id)) else {
+            continue;
+        };
         if info.price.output > ceiling {
             emit.report(
                 &site.path,
                 site.model.span,
-                format!("model {} costs ${} per 1M output tokens, above the ceiling of ${ceiling}", model_words(site), info.price.output),
+                format!(
+                    "model {} costs ${} per 1M output tokens, above the ceiling of ${ceiling}",
+                    model_words(site),
+                    info.price.output
+                ),
                 format!("${}/1M output", info.price.output),
             )
             .help("choose a cheaper model, or raise `checks.output-price-ceiling.usd_per_mtok`");

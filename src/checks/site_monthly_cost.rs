@@ -21,14 +21,24 @@ Fix: lower the limit, pick a cheaper model, or state the real volume above the c
 };
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
-    let Some(max) = emit.settings.and_then(|s| s.max_usd).and_then(Money::from_usd) else { return };
+    let Some(max) = emit
+        .settings
+        .and_then(|s| s.max_usd)
+        .and_then(Money::from_usd)
+    else {
+        return;
+    };
     for site in cx.sites {
         let Some(cost) = &site.cost else { continue };
         if cost.monthly > max {
             emit.report(
                 &site.path,
                 site.span,
-                format!("{} is estimated at {}/month, above the limit of {max}", model_words(site), cost.monthly),
+                format!(
+                    "{} is estimated at {}/month, above the limit of {max}",
+                    model_words(site),
+                    cost.monthly
+                ),
                 format!("{}/month", cost.monthly),
             )
             .help(cost.basis.clone());

@@ -19,13 +19,24 @@ Fix: use an approved model, or extend `models.allow`."#,
 };
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
-    let Some(allow) = &cx.policy.models.allow else { return };
+    let Some(allow) = &cx.policy.models.allow else {
+        return;
+    };
     for site in cx.sites {
         let ok = cx.policy.model_allowed(&site.model.text)
-            || site.model.resolved.id().is_some_and(|id| cx.policy.model_allowed(id));
+            || site
+                .model
+                .resolved
+                .id()
+                .is_some_and(|id| cx.policy.model_allowed(id));
         if !ok {
-            emit.report(&site.path, site.model.span, format!("model {} is not on the allow-list", model_words(site)), "not approved")
-                .help(format!("approved: {}", allow.join(", ")));
+            emit.report(
+                &site.path,
+                site.model.span,
+                format!("model {} is not on the allow-list", model_words(site)),
+                "not approved",
+            )
+            .help(format!("approved: {}", allow.join(", ")));
         }
     }
 }

@@ -29,13 +29,20 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
                 continue;
             }
             let suggestions = cx.catalog.suggest(&r.text, 3);
-            let d = emit.report(&file.path, r.span, format!("unknown model `{}`", r.text), "not in the pricing catalog");
+            let d = emit.report(
+                &file.path,
+                r.span,
+                format!("unknown model `{}`", r.text),
+                "not in the pricing catalog",
+            );
             let mut help = String::new();
             if !suggestions.is_empty() {
                 let names: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
                 help.push_str(&format!("nearest known models: {}. ", names.join(", ")));
             }
-            help.push_str("Map a private name under `deployments:` or add prices with a `pricing:` file.");
+            help.push_str(
+                "Map a private name under `deployments:` or add prices with a `pricing:` file.",
+            );
             d.help(help);
         }
     }

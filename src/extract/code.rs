@@ -11,7 +11,12 @@ use tree_sitter::{Node, Parser};
 /// How deep a chain of names and fallbacks is followed (`A = B`, `B = os.getenv(..., C)`…).
 const MAX_DEPTH: u32 = 6;
 
-pub(super) fn extract(parser: &mut Parser, syntax: &'static Syntax, text: &str, cx: &Context) -> FileFacts {
+pub(super) fn extract(
+    parser: &mut Parser,
+    syntax: &'static Syntax,
+    text: &str,
+    cx: &Context,
+) -> FileFacts {
     let mut facts = FileFacts::default();
     let Some(tree) = parser.parse(text, None) else {
         facts.had_syntax_errors = true;
@@ -116,7 +121,13 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     fn span(&self, n: Node) -> crate::diagnostic::Span {
         let (s, e) = (n.start_position(), n.end_position());
-        self.columns.span(self.text, n.start_byte(), n.end_byte(), (s.row, s.column), (e.row, e.column))
+        self.columns.span(
+            self.text,
+            n.start_byte(),
+            n.end_byte(),
+            (s.row, s.column),
+            (e.row, e.column),
+        )
     }
 
     fn is(&self, kinds: &[&str], n: Node) -> bool {
@@ -137,7 +148,12 @@ impl<'t, 'c> Walk<'t, 'c> {
                 let prose = self.is_prose(&stack);
                 let call = self.direct_call(&stack);
                 let statement = self.statement(n, &stack).byte_range();
-                self.strings.push(Str { node: n, prose, call, statement });
+                self.strings.push(Str {
+                    node: n,
+                    prose,
+                    call,
+                    statement,
+                });
                 descend = kind == "template_string";
             } else if syntax.comments.contains(&kind) {
                 self.comments.push(n);
@@ -147,7 +163,13 @@ impl<'t, 'c> Walk<'t, 'c> {
                     let key = self.key_text(k);
                     let scope = stack.last().map_or(n.id(), |p| p.id());
                     let statement = self.statement(n, &stack).byte_range();
-                    self.pairs.push(Pair { node: n, key, value: v, scope, statement });
+                    self.pairs.push(Pair {
+                        node: n,
+                        key,
+                        value: v,
+                        scope,
+                        statement,
+                    });
                 }
             } else if let Some(&(_, kf, vf)) = syntax.assignments.iter().find(|p| p.0 == kind) {
                 if let Some((k, v)) = self.fields(n, kf, vf) {
@@ -155,8 +177,16 @@ impl<'t, 'c> Walk<'t, 'c> {
                         let name = self.src(k).to_string();
                         let stmt = self.statement(n, &stack);
                         let scope = self.block_of(stmt, &stack);
-                        self.constants.entry(name.clone()).or_default().push(self.assigns.len());
-                        self.assigns.push(Assign { name, value: v, statement: stmt, scope });
+                        self.constants
+                            .entry(name.clone())
+                            .or_default()
+                            .push(self.assigns.len());
+                        self.assigns.push(Assign {
+                            name,
+                            value: v,
+                            statement: stmt,
+                            scope,
+                        });
                     }
                 }
             }
@@ -206,7 +236,12 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     /// Key and value children; empty field names mean "first and last named child".
-    fn fields(&self, n: Node<'t>, key_field: &str, value_field: &str) -> Option<(Node<'t>, Node<'t>)> {
+    fn fields(
+        &self,
+        n: Node<'t>,
+        key_field: &str,
+        value_field: &str,
+    ) -> Option<(Node<'t>, Node<'t>)> {
         if key_field.is_empty() {
             let count = n.named_child_count();
             if count < 2 {
@@ -214,7 +249,10 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
             return Some((n.named_child(0)?, n.named_child(count as u32 - 1)?));
         }
-        Some((n.child_by_field_name(key_field)?, n.child_by_field_name(value_field)?))
+        Some((
+            n.child_by_field_name(key_field)?,
+            n.child_by_field_name(value_field)?,
+        ))
     }
 
     fn key_text(&self, k: Node) -> String {
@@ -237,7 +275,9 @@ impl<'t, 'c> Walk<'t, 'c> {
     fn string_value(&self, n: Node) -> Option<&'t str> {
         if !self.syntax.interpolations.is_empty() {
             let mut c = n.walk();
-            if n.named_children(&mut c).any(|ch| self.syntax.interpolations.contains(&ch.kind())) {
+            if n.named_children(&mut c)
+                .any(|ch| self.syntax.interpolations.contains(&ch.kind()))
+            {
                 return None;
             }
         }
@@ -246,20 +286,30 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     fn definition_before(&self, name: &str, at: usize) -> Option<usize> {
         let defs = self.constants.get(name)?;
-        defs.iter().rev().find(|&&i| self.assigns[i].statement.start_byte() < at).or(defs.first()).copied()
+        defs.iter()
+            .rev()
+            .find(|&&i| self.assigns[i].statement.start_byte() < at)
+            .or(defs.first())
+            .copied()
     }
 
     fn callee(&self, call: Node<'t>) -> Option<(String, Node<'t>)> {
         let &(_, cf, af) = self.syntax.calls.iter().find(|c| c.0 == call.kind())?;
         let callee = call.child_by_field_name(cf)?;
         let args = call.child_by_field_name(af)?;
-        Some((self.src(callee).split_whitespace().collect::<String>(), args))
+        Some((
+            self.src(callee).split_whitespace().collect::<String>(),
+            args,
+        ))
     }
 
     fn positional_args(&self, args: Node<'t>) -> Vec<Node<'t>> {
         let mut c = args.walk();
         args.named_children(&mut c)
-            .filter(|a| !self.is(self.syntax.comments, *a) && !self.syntax.pairs.iter().any(|p| p.0 == a.kind()))
+            .filter(|a| {
+                !self.is(self.syntax.comments, *a)
+                    && !self.syntax.pairs.iter().any(|p| p.0 == a.kind())
+            })
             .collect()
     }
 
@@ -280,7 +330,10 @@ impl<'t, 'c> Walk<'t, 'c> {
         }
         let n = self.peel(n);
         if self.is(self.syntax.strings, n) {
-            return self.string_value(n).map(|_| Found { literal: n, via: Via::Literal });
+            return self.string_value(n).map(|_| Found {
+                literal: n,
+                via: Via::Literal,
+            });
         }
         if self.is(self.syntax.identifiers, n) {
             let name = self.src(n);
@@ -289,18 +342,34 @@ impl<'t, 'c> Walk<'t, 'c> {
             let found = self.eval_model(value, depth + 1)?;
             self.used_assigns.insert(i);
             let via = match found.via {
-                Via::Literal => Via::Constant { name: name.to_string(), line: self.span(value).line },
+                Via::Literal => Via::Constant {
+                    name: name.to_string(),
+                    line: self.span(value).line,
+                },
                 other => other,
             };
-            return Some(Found { literal: found.literal, via });
+            return Some(Found {
+                literal: found.literal,
+                via,
+            });
         }
         if let Some((callee, args)) = self.callee(n) {
             let positional = self.positional_args(args);
             if self.rules.is_env_getter(&callee) {
-                let var = positional.first().and_then(|a| self.string_value(*a)).unwrap_or("").to_string();
-                let default = positional.get(1).copied().or_else(|| self.keyword_arg(args, "default"))?;
+                let var = positional
+                    .first()
+                    .and_then(|a| self.string_value(*a))
+                    .unwrap_or("")
+                    .to_string();
+                let default = positional
+                    .get(1)
+                    .copied()
+                    .or_else(|| self.keyword_arg(args, "default"))?;
                 let found = self.eval_model(default, depth + 1)?;
-                return Some(Found { literal: found.literal, via: Via::EnvDefault { var } });
+                return Some(Found {
+                    literal: found.literal,
+                    via: Via::EnvDefault { var },
+                });
             }
             let first = *positional.first()?;
             let found = self.eval_model(first, depth + 1)?;
@@ -308,22 +377,37 @@ impl<'t, 'c> Walk<'t, 'c> {
                 Via::Literal => Via::Call { callee },
                 other => other,
             };
-            return Some(Found { literal: found.literal, via });
+            return Some(Found {
+                literal: found.literal,
+                via,
+            });
         }
         if let Some(&(_, ops)) = self.syntax.fallbacks.iter().find(|f| f.0 == n.kind()) {
-            let op = n.child_by_field_name("operator").map(|o| self.src(o)).unwrap_or("");
+            let op = n
+                .child_by_field_name("operator")
+                .map(|o| self.src(o))
+                .unwrap_or("");
             if ops.contains(&op) {
                 let left = n.child_by_field_name("left")?;
                 let right = n.child_by_field_name("right")?;
-                let found = self.eval_model(right, depth + 1).or_else(|| self.eval_model(left, depth + 1))?;
+                let found = self
+                    .eval_model(right, depth + 1)
+                    .or_else(|| self.eval_model(left, depth + 1))?;
                 let left_text = self.src(left);
                 let via = match found.via {
-                    Via::Literal if left_text.contains("env") => {
-                        Via::EnvDefault { var: left_text.rsplit('.').next().unwrap_or(left_text).to_string() }
-                    }
+                    Via::Literal if left_text.contains("env") => Via::EnvDefault {
+                        var: left_text
+                            .rsplit('.')
+                            .next()
+                            .unwrap_or(left_text)
+                            .to_string(),
+                    },
                     other => other,
                 };
-                return Some(Found { literal: found.literal, via });
+                return Some(Found {
+                    literal: found.literal,
+                    via,
+                });
             }
         }
         None
@@ -349,18 +433,33 @@ impl<'t, 'c> Walk<'t, 'c> {
         None
     }
 
-    fn add_limit(&mut self, param: &str, value: Node<'t>, span: crate::diagnostic::Span, scope: usize) {
+    fn add_limit(
+        &mut self,
+        param: &str,
+        value: Node<'t>,
+        span: crate::diagnostic::Span,
+        scope: usize,
+    ) {
         let value = self.eval_int(value, 0);
         let idx = self.facts.limits.len();
-        self.facts.limits.push(LimitRef { param: param.to_string(), value, span, bound: false });
+        self.facts.limits.push(LimitRef {
+            param: param.to_string(),
+            value,
+            span,
+            bound: false,
+        });
         self.limit_scopes.entry(scope).or_default().push(idx);
     }
 
     fn limits(&mut self) {
         for i in 0..self.pairs.len() {
             if self.rules.is_limit_param(&self.pairs[i].key) {
-                let (key, node, value, scope) =
-                    (self.pairs[i].key.clone(), self.pairs[i].node, self.pairs[i].value, self.pairs[i].scope);
+                let (key, node, value, scope) = (
+                    self.pairs[i].key.clone(),
+                    self.pairs[i].node,
+                    self.pairs[i].value,
+                    self.pairs[i].scope,
+                );
                 self.add_limit(&key, value, self.span(node), scope);
             }
         }
@@ -385,20 +484,53 @@ impl<'t, 'c> Walk<'t, 'c> {
         }
         let text = self.string_value(literal)?.to_string();
         let i = self.facts.refs.len();
-        self.facts.refs.push(ModelRef { text, span: self.span(literal), resolution });
+        self.facts.refs.push(ModelRef {
+            text,
+            span: self.span(literal),
+            resolution,
+        });
         self.ref_of.insert(literal.id(), i);
         Some(i)
     }
 
-    fn add_site(&mut self, found: Found<'t>, key: Option<String>, at: crate::diagnostic::Span, statement: Range<usize>, scope: Option<usize>) -> bool {
-        let Some(value) = self.string_value(found.literal) else { return false };
+    fn add_site(
+        &mut self,
+        found: Found<'t>,
+        key: Option<String>,
+        at: crate::diagnostic::Span,
+        statement: Range<usize>,
+        scope: Option<usize>,
+    ) -> bool {
+        let Some(value) = self.string_value(found.literal) else {
+            return false;
+        };
         let resolution = self.cx.resolve(value);
         if !self.is_model_text(value, &resolution) {
             return false;
         }
+        // A name the catalog does not know counts only where it is plainly a model choice: the
+        // value of a model key, of a model-named constant, or an environment default. Not the
+        // argument of some other call (`openai.image("dall-e-3")`), which may not be a text model.
+        let direct = match &found.via {
+            Via::Literal | Via::EnvDefault { .. } => true,
+            Via::Constant { name, .. } => self.rules.is_model_key(name),
+            Via::Call { .. } => false,
+        };
+        if resolution == Resolution::Unknown && !direct {
+            return false;
+        }
         self.consumed.insert(found.literal.id());
-        let Some(model) = self.reference(found.literal, resolution) else { return false };
-        self.facts.sites.push(SiteFact { span: at, key, model, via: found.via, limit: None, statement });
+        let Some(model) = self.reference(found.literal, resolution) else {
+            return false;
+        };
+        self.facts.sites.push(SiteFact {
+            span: at,
+            key,
+            model,
+            via: found.via,
+            limit: None,
+            statement,
+        });
         self.site_scopes.push(scope);
         true
     }
@@ -409,15 +541,20 @@ impl<'t, 'c> Walk<'t, 'c> {
                 continue;
             }
             let p = &self.pairs[i];
-            let (node, value, key, scope, statement) = (p.node, p.value, p.key.clone(), p.scope, p.statement.clone());
+            let (node, value, key, scope, statement) =
+                (p.node, p.value, p.key.clone(), p.scope, p.statement.clone());
             match self.eval_model(value, 0) {
                 Some(found) => {
+                    // A literal that is not a model (`"auto"`, an image model) is neither a site
+                    // nor a run-time choice.
                     let at = self.span(node);
-                    if !self.add_site(found, Some(key), at, statement, Some(scope)) && !self.is_plain_data(value) {
-                        self.facts.dynamic_models += 1;
-                    }
+                    self.add_site(found, Some(key), at, statement, Some(scope));
                 }
-                None if !self.is_plain_data(value) => self.facts.dynamic_models += 1,
+                // Counted only beside a limit: a file with a limit is always read, so the count
+                // does not depend on which files the prefilter lets through.
+                None if !self.is_plain_data(value) && self.limit_scopes.contains_key(&scope) => {
+                    self.facts.dynamic_models += 1
+                }
                 None => {}
             }
         }
@@ -455,12 +592,18 @@ impl<'t, 'c> Walk<'t, 'c> {
     /// passed directly to a call (`ChatAnthropic("claude-…")`).
     fn literals(&mut self) {
         for i in 0..self.strings.len() {
-            let (n, prose, call, statement) =
-                (self.strings[i].node, self.strings[i].prose, self.strings[i].call, self.strings[i].statement.clone());
+            let (n, prose, call, statement) = (
+                self.strings[i].node,
+                self.strings[i].prose,
+                self.strings[i].call,
+                self.strings[i].statement.clone(),
+            );
             if prose || self.ref_of.contains_key(&n.id()) {
                 continue;
             }
-            let Some(value) = self.string_value(n) else { continue };
+            let Some(value) = self.string_value(n) else {
+                continue;
+            };
             if value.is_empty() || value.len() > 200 {
                 continue;
             }
@@ -471,13 +614,24 @@ impl<'t, 'c> Walk<'t, 'c> {
             if let Some((args, call)) = call {
                 let callee = self.callee(call).map(|c| c.0).unwrap_or_default();
                 let via = if self.rules.is_env_getter(&callee) {
-                    let var = self.positional_args(args).first().and_then(|a| self.string_value(*a)).unwrap_or("").to_string();
+                    let var = self
+                        .positional_args(args)
+                        .first()
+                        .and_then(|a| self.string_value(*a))
+                        .unwrap_or("")
+                        .to_string();
                     Via::EnvDefault { var }
                 } else {
                     Via::Call { callee }
                 };
                 let at = self.span(n);
-                self.add_site(Found { literal: n, via }, None, at, statement, Some(args.id()));
+                self.add_site(
+                    Found { literal: n, via },
+                    None,
+                    at,
+                    statement,
+                    Some(args.id()),
+                );
                 continue;
             }
             self.reference(n, resolution);
@@ -487,13 +641,17 @@ impl<'t, 'c> Walk<'t, 'c> {
     /// Docstrings, bare string statements, and arguments of logging, error and test-name calls,
     /// judged from the string's ancestors.
     fn is_prose(&self, stack: &[Node<'t>]) -> bool {
-        let Some(parent) = stack.last() else { return false };
+        let Some(parent) = stack.last() else {
+            return false;
+        };
         if self.is(self.syntax.string_statements, *parent) {
             return true;
         }
         for &cur in stack.iter().rev().take(4) {
             if self.syntax.calls.iter().any(|c| c.0 == cur.kind()) {
-                return self.callee(cur).is_some_and(|(callee, _)| self.rules.is_prose_call(&callee));
+                return self
+                    .callee(cur)
+                    .is_some_and(|(callee, _)| self.rules.is_prose_call(&callee));
             }
             if python_raise(cur) {
                 return true;
@@ -523,7 +681,10 @@ impl<'t, 'c> Walk<'t, 'c> {
                 continue;
             }
             let span = self.span(c);
-            let covers = vec![line_range(self.text, c.start_byte()), next_statement(self.text, root, c.end_byte())];
+            let covers = vec![
+                line_range(self.text, c.start_byte()),
+                next_statement(self.text, root, c.end_byte()),
+            ];
             directive::parse(body, span, covers, &mut self.facts);
         }
     }
@@ -556,7 +717,11 @@ pub(crate) fn unquote(raw: &str) -> Option<&str> {
 
 /// `8000`, `8_000`, `8e3`, `0x1F40`, `8000.0`: an integer, or `None`.
 pub(crate) fn parse_int(raw: &str) -> Option<u64> {
-    let t: String = raw.trim().chars().filter(|&c| c != '_' && c != '\'').collect();
+    let t: String = raw
+        .trim()
+        .chars()
+        .filter(|&c| c != '_' && c != '\'')
+        .collect();
     let t = t.trim_end_matches(['n', 'L', 'l', 'u', 'U']);
     if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         return u64::from_str_radix(hex, 16).ok();
@@ -571,7 +736,9 @@ pub(crate) fn parse_int(raw: &str) -> Option<u64> {
 /// Bytes of the line holding `at`.
 fn line_range(text: &str, at: usize) -> Range<usize> {
     let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at.min(text.len())..].find('\n').map_or(text.len(), |i| at + i);
+    let end = text[at.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| at + i);
     start..end
 }
 
@@ -586,7 +753,9 @@ fn next_statement(text: &str, root: Node, after: usize) -> Range<usize> {
         if trimmed.trim().is_empty() {
             continue;
         }
-        let Some(mut n) = root.descendant_for_byte_range(first, first) else { break };
+        let Some(mut n) = root.descendant_for_byte_range(first, first) else {
+            break;
+        };
         if n.kind().contains("comment") {
             continue;
         }

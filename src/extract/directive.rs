@@ -21,13 +21,19 @@ pub struct Directive {
 
 impl Directive {
     pub fn covers(&self, byte: usize) -> bool {
-        self.covers.iter().any(|r| r.contains(&byte) || (r.is_empty() && r.start == byte))
+        self.covers
+            .iter()
+            .any(|r| r.contains(&byte) || (r.is_empty() && r.start == byte))
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DirectiveKind {
-    Ignore { checks: Vec<String>, reason: Option<String>, until: Option<Date> },
+    Ignore {
+        checks: Vec<String>,
+        reason: Option<String>,
+        until: Option<Date>,
+    },
     Usage(UsageHint),
 }
 
@@ -40,7 +46,9 @@ pub struct UsageHint {
 
 /// Parses the directive in comment text `body`; malformed ones become problems, never silence.
 pub(crate) fn parse(body: &str, span: Span, covers: Vec<Range<usize>>, facts: &mut FileFacts) {
-    let Some(at) = body.find("costlint:") else { return };
+    let Some(at) = body.find("costlint:") else {
+        return;
+    };
     let rest = body[at + "costlint:".len()..].trim();
     let rest = rest.trim_end_matches("*/").trim_end_matches("-->").trim();
     match parse_kind(rest) {
@@ -58,8 +66,11 @@ fn parse_kind(rest: &str) -> Result<DirectiveKind, String> {
         let Some(close) = inner.find(']') else {
             return Err("unclosed `[` in `costlint: ignore[…]`".into());
         };
-        let checks: Vec<String> =
-            inner[..close].split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let checks: Vec<String> = inner[..close]
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
         if checks.is_empty() {
             return Err("`costlint: ignore[]` names no check".into());
         }
@@ -68,12 +79,21 @@ fn parse_kind(rest: &str) -> Result<DirectiveKind, String> {
             match key.as_str() {
                 "reason" => reason = Some(value),
                 "until" => {
-                    until = Some(Date::parse(&value).ok_or_else(|| format!("`until={value}` is not a date (YYYY-MM-DD)"))?)
+                    until = Some(
+                        Date::parse(&value)
+                            .ok_or_else(|| format!("`until={value}` is not a date (YYYY-MM-DD)"))?,
+                    )
                 }
-                other => return Err(format!("unknown option `{other}` in `costlint: ignore` (expected `reason` or `until`)")),
+                other => return Err(format!(
+                    "unknown option `{other}` in `costlint: ignore` (expected `reason` or `until`)"
+                )),
             }
         }
-        return Ok(DirectiveKind::Ignore { checks, reason, until });
+        return Ok(DirectiveKind::Ignore {
+            checks,
+            reason,
+            until,
+        });
     }
     if let Some(after) = rest.strip_prefix("usage") {
         let mut hint = UsageHint::default();
@@ -99,7 +119,9 @@ fn parse_kind(rest: &str) -> Result<DirectiveKind, String> {
         return Ok(DirectiveKind::Usage(hint));
     }
     let word = rest.split_whitespace().next().unwrap_or("");
-    Err(format!("unknown costlint directive `{word}` (expected `ignore[…]` or `usage`)"))
+    Err(format!(
+        "unknown costlint directive `{word}` (expected `ignore[…]` or `usage`)"
+    ))
 }
 
 /// `key=value key2="quoted value"` pairs.
@@ -116,7 +138,9 @@ fn pairs(s: &str) -> Result<Vec<(String, String)>, String> {
         }
         let after = &rest[eq + 1..];
         let (value, tail) = if let Some(q) = after.strip_prefix('"') {
-            let end = q.find('"').ok_or_else(|| format!("unclosed quote after `{key}=`"))?;
+            let end = q
+                .find('"')
+                .ok_or_else(|| format!("unclosed quote after `{key}=`"))?;
             (q[..end].to_string(), &q[end + 1..])
         } else {
             let end = after.find(char::is_whitespace).unwrap_or(after.len());
@@ -134,7 +158,10 @@ mod tests {
 
     #[test]
     fn parses_ignore_and_usage() {
-        let k = parse_kind("ignore[missing-max-tokens, denied-model] reason=\"bounded upstream\" until=2027-03-01").unwrap();
+        let k = parse_kind(
+            "ignore[missing-max-tokens, denied-model] reason=\"bounded upstream\" until=2027-03-01",
+        )
+        .unwrap();
         assert_eq!(
             k,
             DirectiveKind::Ignore {
@@ -146,16 +173,30 @@ mod tests {
         let k = parse_kind("usage calls_per_day=20_000 input_tokens=1200").unwrap();
         assert_eq!(
             k,
-            DirectiveKind::Usage(UsageHint { calls_per_day: Some(20_000), input_tokens: Some(1200), cached_input_tokens: None })
+            DirectiveKind::Usage(UsageHint {
+                calls_per_day: Some(20_000),
+                input_tokens: Some(1200),
+                cached_input_tokens: None
+            })
         );
     }
 
     #[test]
     fn malformed_directives_say_why() {
-        assert!(parse_kind("ignore").unwrap_err().contains("needs the checks"));
-        assert!(parse_kind("ignore[x] until=2027-13-01").unwrap_err().contains("not a date"));
-        assert!(parse_kind("usage calls=3").unwrap_err().contains("unknown key `calls`"));
-        assert!(parse_kind("usage calls_per_day=many").unwrap_err().contains("not a whole number"));
-        assert!(parse_kind("silence").unwrap_err().contains("unknown costlint directive"));
+        assert!(parse_kind("ignore")
+            .unwrap_err()
+            .contains("needs the checks"));
+        assert!(parse_kind("ignore[x] until=2027-13-01")
+            .unwrap_err()
+            .contains("not a date"));
+        assert!(parse_kind("usage calls=3")
+            .unwrap_err()
+            .contains("unknown key `calls`"));
+        assert!(parse_kind("usage calls_per_day=many")
+            .unwrap_err()
+            .contains("not a whole number"));
+        assert!(parse_kind("silence")
+            .unwrap_err()
+            .contains("unknown costlint directive"));
     }
 }

@@ -23,8 +23,15 @@ pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
         let span = |a: usize, b: usize| span_of(text, start + a, start + b, (row, a), (row, b));
         if body.starts_with('#') {
             if body.contains("costlint:") {
-                let next = lines.get(row + 1).map_or(offset..offset, |l| offset..offset + l.len());
-                directive::parse(body, span(indent, line.len()), vec![start..offset, next], &mut facts);
+                let next = lines
+                    .get(row + 1)
+                    .map_or(offset..offset, |l| offset..offset + l.len());
+                directive::parse(
+                    body,
+                    span(indent, line.len()),
+                    vec![start..offset, next],
+                    &mut facts,
+                );
             }
             continue;
         }

@@ -85,7 +85,8 @@ pub struct FileFacts {
     pub directives: Vec<Directive>,
     /// Malformed directives: span and what is wrong.
     pub problems: Vec<(Span, String)>,
-    /// Places that pass a model chosen at run time (`model=args.model`): not priced, counted.
+    /// Calls with an output limit whose model is chosen at run time (`model=args.model,
+    /// max_tokens=500`): not priced, counted.
     pub dynamic_models: u32,
     /// The parser gave up on part of the file (syntax errors); facts are best effort.
     pub had_syntax_errors: bool,
@@ -148,14 +149,25 @@ impl Columns {
         let need = col_bytes / BLOCK;
         while marks.len() <= need {
             let i = marks.len();
-            let before = if i == 0 { 0 } else { marks[i - 1] + chars(&bytes[start + (i - 1) * BLOCK..start + i * BLOCK]) };
+            let before = if i == 0 {
+                0
+            } else {
+                marks[i - 1] + chars(&bytes[start + (i - 1) * BLOCK..start + i * BLOCK])
+            };
             marks.push(before);
         }
         marks[need] + chars(&bytes[start + need * BLOCK..byte]) + 1
     }
 
     /// The span of bytes `start..end` whose tree-sitter points (row, byte column) are `sp`, `ep`.
-    pub(crate) fn span(&self, text: &str, start: usize, end: usize, sp: (usize, usize), ep: (usize, usize)) -> Span {
+    pub(crate) fn span(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        sp: (usize, usize),
+        ep: (usize, usize),
+    ) -> Span {
         Span {
             line: sp.0 as u32 + 1,
             column: self.column(text, start, sp.1),
@@ -168,7 +180,13 @@ impl Columns {
 }
 
 /// [`Columns::span`] without memory, for one-off spans.
-pub(crate) fn span_of(text: &str, start: usize, end: usize, sp: (usize, usize), ep: (usize, usize)) -> Span {
+pub(crate) fn span_of(
+    text: &str,
+    start: usize,
+    end: usize,
+    sp: (usize, usize),
+    ep: (usize, usize),
+) -> Span {
     Columns::default().span(text, start, end, sp, ep)
 }
 

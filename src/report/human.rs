@@ -10,13 +10,26 @@ use std::fmt::{self, Write as _};
 pub fn render(report: &Report, opts: &Options) -> String {
     let mut out = String::new();
     if opts.mode == Mode::Check {
-        let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(110).with_links(false);
+        let theme = if opts.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(110)
+            .with_links(false);
         for d in &report.diagnostics {
             let text = (opts.read)(&d.path).unwrap_or_default();
-            let shown = Shown { d, src: NamedSource::new(&d.path, text) };
+            let shown = Shown {
+                d,
+                src: NamedSource::new(&d.path, text),
+            };
             if handler.render_report(&mut out, &shown).is_err() {
-                let _ = writeln!(out, "{}:{}:{}: {} [{}] {}", d.path, d.span.line, d.span.column, d.level, d.check, d.message);
+                let _ = writeln!(
+                    out,
+                    "{}:{}:{}: {} [{}] {}",
+                    d.path, d.span.line, d.span.column, d.level, d.check, d.message
+                );
             }
             out.push('\n');
         }
@@ -49,7 +62,10 @@ fn sites_table(report: &Report, out: &mut String) {
                 },
                 None => "none".to_string(),
             };
-            let monthly = s.cost.as_ref().map_or("n/a".to_string(), |c| c.monthly.to_string());
+            let monthly = s
+                .cost
+                .as_ref()
+                .map_or("n/a".to_string(), |c| c.monthly.to_string());
             [format!("{}:{}", s.path, s.span.line), model, limit, monthly]
         })
         .collect();
@@ -101,7 +117,11 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
             plural(s.errors, "error"),
             plural(s.warnings, "warning"),
             plural(s.notes, "note"),
-            if s.suppressed > 0 { format!(" ({} suppressed in code)", s.suppressed) } else { String::new() }
+            if s.suppressed > 0 {
+                format!(" ({} suppressed in code)", s.suppressed)
+            } else {
+                String::new()
+            }
         );
     }
     let _ = writeln!(
@@ -117,10 +137,18 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
         a.policy,
     );
     if s.dynamic_model_sites > 0 {
-        let _ = writeln!(out, "Not priced: {} where the model is chosen at run time.", plural(s.dynamic_model_sites, "place"));
+        let _ = writeln!(
+            out,
+            "Not priced: {} with a limit but a model chosen at run time.",
+            plural(s.dynamic_model_sites, "place")
+        );
     }
     for u in &s.unpriced {
-        let _ = writeln!(out, "Not priced: {}:{} `{}`: {}", u.path, u.line, u.model, u.why);
+        let _ = writeln!(
+            out,
+            "Not priced: {}:{} `{}`: {}",
+            u.path, u.line, u.model, u.why
+        );
     }
     for sk in &s.skipped {
         let _ = writeln!(out, "Skipped: {}: {}", sk.path, sk.reason);
@@ -176,7 +204,10 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -190,10 +221,16 @@ impl miette::Diagnostic for Shown<'_> {
             (s, e.clamp(s, len) - s)
         };
         let (s, l) = clamp(self.d.span.start_byte, self.d.span.end_byte);
-        let mut labels = vec![LabeledSpan::new_primary_with_span(Some(self.d.label.clone()), (s, l))];
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            Some(self.d.label.clone()),
+            (s, l),
+        )];
         for extra in &self.d.labels {
             let (s, l) = clamp(extra.span.start_byte, extra.span.end_byte);
-            labels.push(LabeledSpan::new_with_span(Some(extra.message.clone()), (s, l)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(extra.message.clone()),
+                (s, l),
+            ));
         }
         Some(Box::new(labels.into_iter()))
     }

@@ -70,7 +70,11 @@ pub fn render(report: &Report, opts: &Options) -> String {
             column: s.span.column,
             key: s.key.as_deref(),
             model: &s.model,
-            limit: s.limit.as_ref().map(|l| LimitOut { param: &l.param, value: l.value, line: l.span.line }),
+            limit: s.limit.as_ref().map(|l| LimitOut {
+                param: &l.param,
+                value: l.value,
+                line: l.span.line,
+            }),
             usage: &s.usage,
             cost: s.cost.as_ref(),
         })
@@ -96,7 +100,10 @@ pub fn render(report: &Report, opts: &Options) -> String {
     };
     let out = Output {
         version: VERSION,
-        tool: Tool { name: "costlint", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "costlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         references: &report.references,
         sites,
         diagnostics,
