@@ -13,6 +13,7 @@ struct ExtractFile {
     model_keys: Vec<String>,
     model_key_suffixes: Vec<String>,
     model_key_excludes: Vec<String>,
+    model_value_excludes: Vec<String>,
     env_getters: Vec<String>,
     prose_calls: Vec<String>,
     test_calls: Vec<String>,
@@ -27,6 +28,7 @@ pub struct ExtractRules {
     model_keys: HashSet<String>,
     model_key_suffixes: Vec<String>,
     model_key_excludes: Vec<String>,
+    model_value_excludes: Vec<String>,
     env_getters: HashSet<String>,
     prose_calls: HashSet<String>,
     test_calls: HashSet<String>,
@@ -60,6 +62,7 @@ impl ExtractRules {
             model_keys: set(&f.model_keys),
             model_key_suffixes: f.model_key_suffixes.iter().map(|s| normalize(s)).collect(),
             model_key_excludes: f.model_key_excludes.iter().map(|s| normalize(s)).collect(),
+            model_value_excludes: f.model_value_excludes.iter().map(|s| s.to_ascii_lowercase()).collect(),
             env_getters: f.env_getters.iter().cloned().collect(),
             prose_calls: f.prose_calls.iter().cloned().collect(),
             test_calls: f.test_calls.iter().cloned().collect(),
@@ -93,6 +96,12 @@ impl ExtractRules {
                 .model_key_suffixes
                 .iter()
                 .any(|s| k.ends_with(s.as_str()))
+    }
+
+    /// An unknown model name that is plainly not a text-generation model (`whisper-1`).
+    pub fn is_non_text_model(&self, value: &str) -> bool {
+        let v = value.to_ascii_lowercase();
+        self.model_value_excludes.iter().any(|x| v.contains(x.as_str()))
     }
 
     pub fn is_env_getter(&self, callee: &str) -> bool {
@@ -129,6 +138,8 @@ mod tests {
         assert!(r.is_model_key("default_model"));
         assert!(!r.is_model_key("embedding_model"));
         assert!(!r.is_model_key("models"));
+        assert!(r.is_non_text_model("text-embedding-3-small"));
+        assert!(!r.is_non_text_model("gpt-5.44"));
         assert!(r.is_prose_call("logger.info"));
         assert!(r.is_prose_call("console.error"));
         assert!(r.is_prose_call("describe"));

@@ -694,7 +694,9 @@ impl<'t, 'c> Walk<'t, 'c> {
 /// model-shaped and with a version digit (`gpt-5.44`, `claude-sonet-4-6`). Digit-less names are
 /// gateway aliases (`fast`, `bedrock-sonnet`) far more often than models.
 pub(crate) fn unknown_model_shaped(value: &str) -> bool {
-    Catalog::is_model_shaped(value) && value.bytes().any(|b| b.is_ascii_digit())
+    Catalog::is_model_shaped(value)
+        && value.bytes().any(|b| b.is_ascii_digit())
+        && !ExtractRules::get().is_non_text_model(value)
 }
 
 fn python_raise(n: Node) -> bool {
