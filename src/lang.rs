@@ -181,22 +181,7 @@ const JS_WRAPPERS: &[&str] = &[
     "non_null_expression",
 ];
 
-static JAVASCRIPT: Syntax = Syntax {
-    language: javascript,
-    strings: &["string", "template_string"],
-    interpolations: &["template_substitution"],
-    numbers: &["number"],
-    pairs: JS_PAIRS,
-    assignments: JS_ASSIGNMENTS,
-    calls: JS_CALLS,
-    fallbacks: JS_FALLBACKS,
-    identifiers: &["identifier"],
-    comments: &["comment"],
-    string_statements: &["expression_statement"],
-    wrappers: JS_WRAPPERS,
-    blocks: JS_BLOCKS,
-};
-
+static JAVASCRIPT: Syntax = Syntax { language: javascript, ..JAVASCRIPT_LIKE };
 static TYPESCRIPT: Syntax = Syntax {
     language: typescript,
     ..JAVASCRIPT_LIKE
@@ -205,6 +190,7 @@ static TSX: Syntax = Syntax {
     language: tsx,
     ..JAVASCRIPT_LIKE
 };
+/// The JavaScript family shares node kinds; only the grammar differs.
 const JAVASCRIPT_LIKE: Syntax = Syntax {
     language: javascript,
     strings: &["string", "template_string"],

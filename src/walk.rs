@@ -14,6 +14,8 @@ pub enum SkipReason {
     Binary,
     Unreadable { error: String },
     Symlink,
+    /// Named on the command line, but not a format costlint reads.
+    UnknownFormat,
     WalkError { error: String },
 }
 
@@ -26,6 +28,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Binary => f.write_str("binary"),
             SkipReason::Unreadable { error } => write!(f, "unreadable: {error}"),
             SkipReason::Symlink => f.write_str("symbolic link, not followed"),
+            SkipReason::UnknownFormat => f.write_str("not a format costlint reads"),
             SkipReason::WalkError { error } => write!(f, "not walked: {error}"),
         }
     }
