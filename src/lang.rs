@@ -181,7 +181,10 @@ const JS_WRAPPERS: &[&str] = &[
     "non_null_expression",
 ];
 
-static JAVASCRIPT: Syntax = Syntax { language: javascript, ..JAVASCRIPT_LIKE };
+static JAVASCRIPT: Syntax = Syntax {
+    language: javascript,
+    ..JAVASCRIPT_LIKE
+};
 static TYPESCRIPT: Syntax = Syntax {
     language: typescript,
     ..JAVASCRIPT_LIKE
@@ -251,6 +254,58 @@ static JSON: Syntax = Syntax {
     wrappers: &[],
     blocks: &["document", "object", "array"],
 };
+
+/// A [`Syntax`] resolved against its grammar: node-kind ids and field ids, so that the walk over
+/// every node of a file compares integers, not strings.
+pub struct Roles {
+    pub string: Vec<bool>,
+    pub comment: Vec<bool>,
+    pub identifier: Vec<bool>,
+    /// Per kind id: the (key, value) field ids of a pair; `None` fields mean first and last
+    /// named child.
+    pub pair: Vec<Option<(Option<u16>, Option<u16>)>>,
+    pub assignment: Vec<Option<(Option<u16>, Option<u16>)>>,
+}
+
+impl Roles {
+    pub fn new(syntax: &Syntax, language: &tree_sitter::Language) -> Roles {
+        let count = language.node_kind_count();
+        let set = |names: &[&str]| -> Vec<bool> {
+            (0..count as u16)
+                .map(|id| {
+                    language.node_kind_is_named(id)
+                        && language
+                            .node_kind_for_id(id)
+                            .is_some_and(|k| names.contains(&k))
+                })
+                .collect()
+        };
+        let fields = |table: &[(&str, &str, &str)]| -> Vec<Option<(Option<u16>, Option<u16>)>> {
+            (0..count as u16)
+                .map(|id| {
+                    let kind = language.node_kind_for_id(id)?;
+                    if !language.node_kind_is_named(id) {
+                        return None;
+                    }
+                    let &(_, k, v) = table.iter().find(|t| t.0 == kind)?;
+                    let field = |name: &str| language.field_id_for_name(name).map(|f| f.get());
+                    Some(if k.is_empty() {
+                        (None, None)
+                    } else {
+                        (field(k), field(v))
+                    })
+                })
+                .collect()
+        };
+        Roles {
+            string: set(syntax.strings),
+            comment: set(syntax.comments),
+            identifier: set(syntax.identifiers),
+            pair: fields(syntax.pairs),
+            assignment: fields(syntax.assignments),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,9 +2,15 @@
 //! or a limit at all. Files it rejects are never parsed, which is most files of most
 //! repositories.
 //!
-//! It must never reject a file that extraction would find something in: its tokens are the
-//! catalog's own leading tokens (complete by a catalog test), every limit spelling, the policy's
-//! deployment names, and a model key followed by a literal.
+//! It must never reject a file that extraction would find something in (a test compares a
+//! full parse with a filtered one). It looks for:
+//! - a model name token (the catalog's leading tokens, `gpt-`, `claude-`…, and the policy's
+//!   deployment names) where a whole string value can start: after a quote or a provider
+//!   separator in code, at a word start in configs; in code the name must also run to a closing
+//!   quote, as extraction only takes whole values;
+//! - any spelling of a limit parameter (`max_tokens`, `maxOutputTokens`…);
+//! - a model key followed by a versioned literal or an environment lookup, where extraction
+//!   reports names the catalog does not know.
 
 use crate::catalog::Catalog;
 use crate::lang::Lang;
@@ -13,102 +19,179 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::bytes::Regex;
 use std::collections::BTreeMap;
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A model name, or its start.
+    Model,
+    /// A vendor prefix (`anthropic.`, `ai21.`) that only counts before a versioned name
+    /// (`anthropic.claude-…`, not `anthropic.Anthropic()`).
+    Vendor,
+    /// A limit parameter: an identifier or key, counted anywhere.
+    Limit,
+}
+
 pub struct Prefilter {
     tokens: AhoCorasick,
-    /// Per token: must it start at a word boundary (short tokens like `o1`)?
-    bounded: Vec<bool>,
-    /// Per token: is it a vendor prefix (`anthropic.`, `ai21.`) that only counts before a
-    /// versioned name (`anthropic.claude-…`, not `anthropic.Anthropic()`)?
-    vendor: Vec<bool>,
+    kinds: Vec<Kind>,
     code_key: Regex,
     config_key: Regex,
 }
 
-/// Tokens this short only count at the start of a word.
-const SHORT: usize = 4;
-
 impl Prefilter {
     pub fn new(catalog: &Catalog, deployments: &BTreeMap<String, String>) -> Prefilter {
         // A `provider:` prefix (`openai:`, `ft:`) is followed by a bare model name with a token
-        // of its own, and `openai:` alone would match every config that configures an SDK. So prefixes are left out, then added back for
-        // the catalog names that no other token covers: the set stays complete by construction.
+        // of its own, and `openai:` alone would match every config that configures an SDK. So
+        // such prefixes are left out, then added back for the catalog names that no other token
+        // covers: the set stays complete by construction.
         let all = catalog.prefilter_tokens();
         let is_prefix = |t: &String| t.ends_with([':', '@']);
-        let mut tokens: Vec<String> = all.iter().filter(|t| !is_prefix(t)).cloned().collect();
+        let mut models: Vec<String> = all.iter().filter(|t| !is_prefix(t)).cloned().collect();
+        models.extend(deployments.keys().map(|s| s.to_ascii_lowercase()));
         // Extraction compares limit names with separators removed, so `max_tokens`, `maxTokens`
         // and `max-tokens` are one: the prefilter looks for each spelling.
+        let mut limits = Vec::new();
         for spelling in &ExtractRules::get().limit_spellings {
-            let bare = normalize(spelling);
             let snake = spelling.to_ascii_lowercase();
-            tokens.extend([snake.replace('-', "_"), snake.replace('_', "-"), bare]);
+            limits.extend([
+                snake.replace('-', "_"),
+                snake.replace('_', "-"),
+                normalize(spelling),
+            ]);
         }
-        tokens.extend(deployments.keys().map(|s| s.to_ascii_lowercase()));
-        let draft = Prefilter::build(tokens.clone());
+        let draft = Prefilter::build(&models, &limits);
         for m in catalog.iter() {
             let id = m.id.to_ascii_lowercase();
-            if !draft.has_token(id.as_bytes()) {
-                if let Some(p) = all
+            if !draft.wants(Lang::Python, format!("\"{id}\"").as_bytes()) {
+                let prefix = all
                     .iter()
-                    .filter(|t| is_prefix(t) && id.starts_with(t.as_str()))
-                    .max_by_key(|t| t.len())
-                {
-                    tokens.push(p.clone());
+                    .filter(|t| is_prefix(t) && id.starts_with(t.as_str()));
+                if let Some(p) = prefix.max_by_key(|t| t.len()) {
+                    models.push(p.clone());
                 }
             }
         }
-        Prefilter::build(tokens)
+        Prefilter::build(&models, &limits)
     }
 
-    fn build(mut tokens: Vec<String>) -> Prefilter {
-        tokens.retain(|t| !t.is_empty());
-        tokens.sort();
-        tokens.dedup();
-        let bounded = tokens.iter().map(|t| t.len() <= SHORT).collect();
-        let vendor = tokens.iter().map(|t| t.ends_with('.')).collect();
-        // The token list is built here from non-empty strings: building cannot fail short of
-        // running out of memory.
+    fn build(models: &[String], limits: &[String]) -> Prefilter {
+        let mut tokens: BTreeMap<&str, Kind> = BTreeMap::new();
+        for t in models.iter().filter(|t| !t.is_empty()) {
+            tokens.insert(
+                t,
+                if t.ends_with('.') {
+                    Kind::Vendor
+                } else {
+                    Kind::Model
+                },
+            );
+        }
+        for t in limits.iter().filter(|t| !t.is_empty()) {
+            tokens.insert(t, Kind::Limit);
+        }
+        // Built from non-empty strings: building cannot fail short of running out of memory.
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .build(&tokens)
+            .build(tokens.keys())
             .unwrap_or_else(|e| panic!("prefilter automaton: {e}"));
-        let key =
-            r#"(?i)(?:model|deployment|engine)[a-z_]*["']?\s*(?::\s*[a-z_][\w\[\]., |]*\s*)?[:=]"#;
+        // A name the catalog does not know is only reported when it is model-shaped with a
+        // version digit and written as the value of a model key (or an environment default):
+        // `model="acme-llm-7"`, `MODEL: str = "x-9"`, `model: acme-7`, `model=os.getenv(…)`.
+        // `model_name="page"` in a Django migration is not, and such files are not parsed.
+        let key = r#"(?i)(?:model|deployment|engine)[a-z_]*["']?\s*"#;
+        let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
+        let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
+        let code = format!(
+            r#"{key}{annotation}[:=]\s*(?:["'`]{versioned}|os\.|process\.env|getenv|environ)"#
+        );
+        let config = format!(r#"{key}[:=]\s*["']?{versioned}"#);
         Prefilter {
             tokens: ac,
-            bounded,
-            vendor,
-            code_key: Regex::new(&format!(
-                r#"{key}\s*(?:["'`]|os\.|process\.env|getenv|environ)"#
-            ))
-            .unwrap_or_else(|e| panic!("{e}")),
-            config_key: Regex::new(key).unwrap_or_else(|e| panic!("{e}")),
+            kinds: tokens.into_values().collect(),
+            code_key: Regex::new(&code).unwrap_or_else(|e| panic!("{e}")),
+            config_key: Regex::new(&config).unwrap_or_else(|e| panic!("{e}")),
         }
     }
 
     /// Can `bytes`, a file of format `lang`, hold a model reference or a limit?
     pub fn wants(&self, lang: Lang, bytes: &[u8]) -> bool {
-        let key = if lang.is_config() {
+        self.has_token(lang, bytes) || self.key(lang).is_match(bytes)
+    }
+
+    /// What made [`Prefilter::wants`] say yes, for tuning.
+    pub fn why(&self, lang: Lang, bytes: &[u8]) -> Option<String> {
+        let text = |a: usize, b: usize| String::from_utf8_lossy(&bytes[a..b]).into_owned();
+        if let Some(m) = self.key(lang).find(bytes) {
+            return Some(format!("key {:?}", text(m.start(), m.end())));
+        }
+        let mut hits = self.tokens.find_overlapping_iter(bytes);
+        hits.find(|m| self.token_ok(lang, m, bytes))
+            .map(|m| format!("token {:?}", text(m.start(), m.end())))
+    }
+
+    fn key(&self, lang: Lang) -> &Regex {
+        if lang.is_config() {
             &self.config_key
         } else {
             &self.code_key
-        };
-        self.has_token(bytes) || key.is_match(bytes)
+        }
     }
 
-    fn has_token(&self, bytes: &[u8]) -> bool {
-        self.tokens.find_overlapping_iter(bytes).any(|m| {
-            let i = m.pattern().as_usize();
-            let left_ok = !self.bounded[i]
-                || m.start() == 0
-                || !bytes[m.start() - 1].is_ascii_alphanumeric() && bytes[m.start() - 1] != b'_';
-            left_ok && (!self.vendor[i] || versioned_name_follows(&bytes[m.end()..]))
-        })
+    fn has_token(&self, lang: Lang, bytes: &[u8]) -> bool {
+        self.tokens
+            .find_overlapping_iter(bytes)
+            .any(|m| self.token_ok(lang, &m, bytes))
+    }
+
+    fn token_ok(&self, lang: Lang, m: &aho_corasick::Match, bytes: &[u8]) -> bool {
+        let kind = self.kinds[m.pattern().as_usize()];
+        if kind == Kind::Limit {
+            // A limit is given a value: `max_tokens=`, `"max_tokens":`, `maxTokens: `,
+            // `OPENAI_MAX_TOKENS=`; not a type like `max_tokens?: number` or prose.
+            let rest = &bytes[m.end()..];
+            let name_tail = rest
+                .iter()
+                .take(64)
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            let rest = &rest[name_tail..];
+            let quote = usize::from(matches!(rest.first(), Some(b'"' | b'\'')));
+            let gap = rest[quote..]
+                .iter()
+                .take(16)
+                .take_while(|b| **b == b' ' || **b == b'\t')
+                .count();
+            return matches!(rest.get(quote + gap), Some(b':' | b'='));
+        }
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = &bytes[m.end()..];
+        if kind == Kind::Vendor && !versioned_name_follows(after) {
+            return false;
+        }
+        if lang.is_config() {
+            // Configs hold unquoted values (`model: gpt-4o`): a word start is enough.
+            return before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
+        }
+        // In code a model name is a whole string value, maybe behind a provider prefix
+        // (`"openai/gpt-4o"`, `'us.anthropic.claude-…'`, `"openai:o3"`)...
+        let starts_value = matches!(before, Some(b'"' | b'\'' | b'`' | b'/' | b'.' | b':'));
+        // ...that runs to its closing quote.
+        let run = after
+            .iter()
+            .take(200)
+            .take_while(|&&b| is_name_byte(b))
+            .count();
+        starts_value && matches!(after.get(run), Some(b'"' | b'\'' | b'`'))
     }
 }
 
-/// `claude-3…`, `j2-mid…`, `v3.2`: a lower-case word, then a `-`; or a word with a digit, then
-/// `.` or `:`. Not `chat.completions`, not `Anthropic(`.
+/// Bytes a model name is made of.
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/' | b':' | b'@' | b'+')
+}
+
+/// `claude-3…`, `j2-mid…`, `claude"`, `v3.2`: a lower-case word, then a `-` or the end of the
+/// string; or a word with a digit, then `.` or `:`. Not `chat.completions`, not `Anthropic(`.
 fn versioned_name_follows(rest: &[u8]) -> bool {
     let word = rest
         .iter()
@@ -116,8 +199,10 @@ fn versioned_name_follows(rest: &[u8]) -> bool {
         .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         .count();
     let digit = rest[..word].iter().any(u8::is_ascii_digit);
+    let next = rest.get(word);
     word > 0
-        && matches!(rest.get(word), Some(b'-') | Some(b'.' | b':') if digit || rest.get(word) == Some(&b'-'))
+        && (matches!(next, Some(b'-' | b'"' | b'\'' | b'`'))
+            || digit && matches!(next, Some(b'.' | b':')))
 }
 
 #[cfg(test)]
@@ -129,20 +214,48 @@ mod tests {
         let catalog = Catalog::builtin();
         let pf = Prefilter::new(catalog, &BTreeMap::new());
         for m in catalog.iter() {
-            for text in [format!("x = \"{}\"", m.id), format!("model: {}", m.id)] {
+            for text in [format!("x = \"{}\"", m.id), format!("y('{}')", m.id)] {
                 assert!(pf.wants(Lang::Python, text.as_bytes()), "{text}");
+                assert!(pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
+            }
+            for text in [
+                format!("model: {}", m.id),
+                format!("- {}\n", m.id),
+                format!("X={}", m.id),
+            ] {
                 assert!(pf.wants(Lang::Yaml, text.as_bytes()), "{text}");
+                assert!(pf.wants(Lang::Env, text.as_bytes()), "{text}");
             }
         }
     }
 
     #[test]
-    fn ordinary_code_is_rejected() {
+    fn ordinary_code_and_prose_are_rejected() {
         let pf = Prefilter::new(Catalog::builtin(), &BTreeMap::new());
         let code = "import openai\nclient = openai.OpenAI()\nclass Meta:\n    model = Article\nfoo = 'so1x'\n";
         assert!(!pf.wants(Lang::Python, code.as_bytes()));
+        assert!(!pf.wants(
+            Lang::Python,
+            b"# we moved to gpt-4o last year\nx = 'runs on gpt-4o daily'\n"
+        ));
+        assert!(!pf.wants(Lang::Python, b"f\"gpt-{version}\""));
+        assert!(!pf.wants(Lang::Python, b"AddField(model_name='page')"));
+        assert!(!pf.wants(Lang::Yaml, b"model: page\n"));
         assert!(pf.wants(Lang::Python, b"f(max_tokens=3)"));
+        assert!(pf.wants(Lang::Python, b"f(max_tokens = n)"));
+        assert!(pf.wants(Lang::Json, b"{\"max_tokens\": 3}"));
+        assert!(pf.wants(Lang::Env, b"OPENAI_MAX_TOKENS_LIMIT=3"));
+        assert!(pf.wants(Lang::TypeScript, b"{ maxOutputTokens: 3 }"));
+        assert!(!pf.wants(Lang::TypeScript, b"interface O { max_tokens?: number }"));
+        assert!(!pf.wants(Lang::Python, b"# set max_tokens to bound the reply"));
         assert!(pf.wants(Lang::Python, b"f(model='my-ft-9')"));
+        assert!(pf.wants(Lang::Python, b"MODEL: str = 'acme-7'"));
+        assert!(pf.wants(Lang::Yaml, b"llm:\n  model: acme-7\n"));
         assert!(pf.wants(Lang::TypeScript, b"x = 'o3'"));
+        assert!(pf.wants(Lang::TypeScript, b"x = \"openai/gpt-4o\""));
+        assert!(pf.wants(
+            Lang::Python,
+            b"x = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'"
+        ));
     }
 }

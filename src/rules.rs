@@ -36,10 +36,19 @@ pub struct ExtractRules {
 
 /// Lower case, with `_`, `-` and `.` removed: `max_tokens`, `maxTokens`, `MAX-TOKENS` are one.
 pub fn normalize(name: &str) -> String {
-    name.chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    normalize_into(&mut out, name);
+    out
+}
+
+/// [`normalize`] into a reused buffer.
+pub fn normalize_into(out: &mut String, name: &str) {
+    out.clear();
+    out.extend(
+        name.chars()
+            .filter(|c| !matches!(c, '_' | '-' | '.'))
+            .flat_map(char::to_lowercase),
+    );
 }
 
 impl ExtractRules {
@@ -62,7 +71,11 @@ impl ExtractRules {
             model_keys: set(&f.model_keys),
             model_key_suffixes: f.model_key_suffixes.iter().map(|s| normalize(s)).collect(),
             model_key_excludes: f.model_key_excludes.iter().map(|s| normalize(s)).collect(),
-            model_value_excludes: f.model_value_excludes.iter().map(|s| s.to_ascii_lowercase()).collect(),
+            model_value_excludes: f
+                .model_value_excludes
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
             env_getters: f.env_getters.iter().cloned().collect(),
             prose_calls: f.prose_calls.iter().cloned().collect(),
             test_calls: f.test_calls.iter().cloned().collect(),
@@ -71,7 +84,12 @@ impl ExtractRules {
 
     /// `max_tokens=` and friends, as a keyword, object key or config key.
     pub fn is_limit_param(&self, key: &str) -> bool {
-        self.limit_params.contains(&normalize(key))
+        self.is_limit_normalized(&normalize(key))
+    }
+
+    /// [`ExtractRules::is_limit_param`] for a name already normalised.
+    pub fn is_limit_normalized(&self, key: &str) -> bool {
+        self.limit_params.contains(key)
     }
 
     /// An environment variable that holds a limit: `OPENAI_MAX_TOKENS`, `SUMMARY_MAX_OUTPUT_TOKENS`.
@@ -82,7 +100,11 @@ impl ExtractRules {
 
     /// A key whose value selects a text-generation model.
     pub fn is_model_key(&self, key: &str) -> bool {
-        let k = normalize(key);
+        self.is_model_key_normalized(&normalize(key))
+    }
+
+    /// [`ExtractRules::is_model_key`] for a name already normalised.
+    pub fn is_model_key_normalized(&self, k: &str) -> bool {
         if k.is_empty()
             || self
                 .model_key_excludes
@@ -91,7 +113,7 @@ impl ExtractRules {
         {
             return false;
         }
-        self.model_keys.contains(&k)
+        self.model_keys.contains(k)
             || self
                 .model_key_suffixes
                 .iter()
@@ -101,7 +123,9 @@ impl ExtractRules {
     /// An unknown model name that is plainly not a text-generation model (`whisper-1`).
     pub fn is_non_text_model(&self, value: &str) -> bool {
         let v = value.to_ascii_lowercase();
-        self.model_value_excludes.iter().any(|x| v.contains(x.as_str()))
+        self.model_value_excludes
+            .iter()
+            .any(|x| v.contains(x.as_str()))
     }
 
     pub fn is_env_getter(&self, callee: &str) -> bool {

@@ -10,13 +10,20 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
-    TooLarge { bytes: u64, limit: u64 },
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
     Binary,
-    Unreadable { error: String },
+    Unreadable {
+        error: String,
+    },
     Symlink,
     /// Named on the command line, but not a format costlint reads.
     UnknownFormat,
-    WalkError { error: String },
+    WalkError {
+        error: String,
+    },
 }
 
 impl std::fmt::Display for SkipReason {

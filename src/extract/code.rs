@@ -2,7 +2,7 @@
 
 use super::{directive, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via};
 use crate::catalog::{Catalog, Resolution};
-use crate::lang::Syntax;
+use crate::lang::{Roles, Syntax};
 use crate::rules::ExtractRules;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -14,6 +14,7 @@ const MAX_DEPTH: u32 = 6;
 pub(super) fn extract(
     parser: &mut Parser,
     syntax: &'static Syntax,
+    roles: &Roles,
     text: &str,
     cx: &Context,
 ) -> FileFacts {
@@ -26,7 +27,7 @@ pub(super) fn extract(
     facts.had_syntax_errors = root.has_error();
     let mut w = Walk::default_with(syntax, text, cx);
     w.facts = facts;
-    w.collect(root);
+    w.collect(root, roles);
     w.limits();
     w.model_pairs();
     w.model_assignments();
@@ -136,15 +137,15 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     /// One iterative pass over the tree (no recursion: minified files nest deeply), keeping the
     /// ancestors on a stack.
-    fn collect(&mut self, root: Node<'t>) {
-        let syntax = self.syntax;
+    fn collect(&mut self, root: Node<'t>, roles: &Roles) {
         let mut cursor = root.walk();
         let mut stack: Vec<Node<'t>> = Vec::new();
+        let mut key_buf = String::new();
         loop {
             let n = cursor.node();
-            let kind = n.kind();
+            let kind = usize::from(n.kind_id());
             let mut descend = true;
-            if syntax.strings.contains(&kind) {
+            if roles.string.get(kind) == Some(&true) {
                 let prose = self.is_prose(&stack);
                 let call = self.direct_call(&stack);
                 let statement = self.statement(n, &stack).byte_range();
@@ -154,26 +155,32 @@ impl<'t, 'c> Walk<'t, 'c> {
                     call,
                     statement,
                 });
-                descend = kind == "template_string";
-            } else if syntax.comments.contains(&kind) {
+                descend = n.kind() == "template_string";
+            } else if roles.comment.get(kind) == Some(&true) {
                 self.comments.push(n);
                 descend = false;
-            } else if let Some(&(_, kf, vf)) = syntax.pairs.iter().find(|p| p.0 == kind) {
-                if let Some((k, v)) = self.fields(n, kf, vf) {
+            } else if let Some(&Some(fields)) = roles.pair.get(kind) {
+                // Only pairs whose key names a model or a limit are kept.
+                if let Some((k, v)) = self.fields(n, fields) {
                     let key = self.key_text(k);
-                    let scope = stack.last().map_or(n.id(), |p| p.id());
-                    let statement = self.statement(n, &stack).byte_range();
-                    self.pairs.push(Pair {
-                        node: n,
-                        key,
-                        value: v,
-                        scope,
-                        statement,
-                    });
+                    crate::rules::normalize_into(&mut key_buf, key);
+                    if self.rules.is_limit_normalized(&key_buf)
+                        || self.rules.is_model_key_normalized(&key_buf)
+                    {
+                        let scope = stack.last().map_or(n.id(), |p| p.id());
+                        let statement = self.statement(n, &stack).byte_range();
+                        self.pairs.push(Pair {
+                            node: n,
+                            key: key.to_string(),
+                            value: v,
+                            scope,
+                            statement,
+                        });
+                    }
                 }
-            } else if let Some(&(_, kf, vf)) = syntax.assignments.iter().find(|p| p.0 == kind) {
-                if let Some((k, v)) = self.fields(n, kf, vf) {
-                    if self.is(syntax.identifiers, k) {
+            } else if let Some(&Some(fields)) = roles.assignment.get(kind) {
+                if let Some((k, v)) = self.fields(n, fields) {
+                    if roles.identifier.get(usize::from(k.kind_id())) == Some(&true) {
                         let name = self.src(k).to_string();
                         let stmt = self.statement(n, &stack);
                         let scope = self.block_of(stmt, &stack);
@@ -236,7 +243,28 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     /// Key and value children; empty field names mean "first and last named child".
+    /// Key and value children by field id; no field ids mean "first and last named child".
     fn fields(
+        &self,
+        n: Node<'t>,
+        (key_field, value_field): (Option<u16>, Option<u16>),
+    ) -> Option<(Node<'t>, Node<'t>)> {
+        match (key_field, value_field) {
+            (Some(k), Some(v)) => Some((n.child_by_field_id(k)?, n.child_by_field_id(v)?)),
+            (None, None) => {
+                let count = n.named_child_count();
+                if count < 2 {
+                    return None;
+                }
+                Some((n.named_child(0)?, n.named_child(count as u32 - 1)?))
+            }
+            // A field name the grammar lacks: nothing to read.
+            _ => None,
+        }
+    }
+
+    /// Key and value children by field name (for the few nodes looked at after the walk).
+    fn fields_named(
         &self,
         n: Node<'t>,
         key_field: &str,
@@ -255,9 +283,9 @@ impl<'t, 'c> Walk<'t, 'c> {
         ))
     }
 
-    fn key_text(&self, k: Node) -> String {
+    fn key_text(&self, k: Node) -> &'t str {
         let raw = self.src(k).trim();
-        unquote(raw).unwrap_or(raw).to_string()
+        unquote(raw).unwrap_or(raw)
     }
 
     /// Looks through wrappers (`(x)`, `x as T`, YAML flow nodes) to the meaningful node.
@@ -317,7 +345,7 @@ impl<'t, 'c> Walk<'t, 'c> {
         let mut c = args.walk();
         let found = args.named_children(&mut c).find_map(|a| {
             let &(_, kf, vf) = self.syntax.pairs.iter().find(|p| p.0 == a.kind())?;
-            let (k, v) = self.fields(a, kf, vf)?;
+            let (k, v) = self.fields_named(a, kf, vf)?;
             (self.key_text(k) == name).then_some(v)
         });
         found

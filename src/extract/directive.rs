@@ -84,9 +84,11 @@ fn parse_kind(rest: &str) -> Result<DirectiveKind, String> {
                             .ok_or_else(|| format!("`until={value}` is not a date (YYYY-MM-DD)"))?,
                     )
                 }
-                other => return Err(format!(
+                other => {
+                    return Err(format!(
                     "unknown option `{other}` in `costlint: ignore` (expected `reason` or `until`)"
-                )),
+                ))
+                }
             }
         }
         return Ok(DirectiveKind::Ignore {

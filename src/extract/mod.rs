@@ -95,7 +95,7 @@ pub struct FileFacts {
 /// Per-thread state reused across files (tree-sitter parsers are costly to create).
 #[derive(Default)]
 pub struct Extractor {
-    parsers: BTreeMap<Lang, tree_sitter::Parser>,
+    parsers: BTreeMap<Lang, (tree_sitter::Parser, crate::lang::Roles)>,
 }
 
 impl Extractor {
@@ -108,13 +108,14 @@ impl Extractor {
         match lang.syntax() {
             None => env::extract(text, cx),
             Some(syntax) => {
-                let parser = self.parsers.entry(lang).or_insert_with(|| {
+                let (parser, roles) = self.parsers.entry(lang).or_insert_with(|| {
+                    let language = (syntax.language)();
                     let mut p = tree_sitter::Parser::new();
                     // Grammar and library versions are pinned together; a test loads every grammar.
-                    let _ = p.set_language(&(syntax.language)());
-                    p
+                    let _ = p.set_language(&language);
+                    (p, crate::lang::Roles::new(syntax, &language))
                 });
-                code::extract(parser, syntax, text, cx)
+                code::extract(parser, syntax, roles, text, cx)
             }
         }
     }
