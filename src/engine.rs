@@ -112,7 +112,8 @@ impl<'p> Engine<'p> {
         text: &str,
     ) -> Option<FileResult> {
         let lang = Lang::for_path(Path::new(rel))?;
-        let facts = extractor.extract(lang, text, &self.context());
+        let hits = self.prefilter.hits(lang, text.as_bytes());
+        let facts = extractor.extract(lang, text, &self.context(), Some(&hits));
         Some(FileResult {
             path: rel.to_string(),
             lang,
@@ -190,7 +191,9 @@ impl<'p> Engine<'p> {
             Ok(s) => (s, false),
             Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
         };
-        let facts = with_extractor(|ex| ex.extract(entry.lang, &text, &self.context()));
+        let hits = self.prefilter.hits(entry.lang, text.as_bytes());
+        let facts =
+            with_extractor(|ex| ex.extract(entry.lang, &text, &self.context(), Some(&hits)));
         ReadOutcome::Parsed { facts, lossy }
     }
 

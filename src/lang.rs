@@ -261,6 +261,7 @@ pub struct Roles {
     pub string: Vec<bool>,
     pub comment: Vec<bool>,
     pub identifier: Vec<bool>,
+    pub block: Vec<bool>,
     /// Per kind id: the (key, value) field ids of a pair; `None` fields mean first and last
     /// named child.
     pub pair: Vec<Option<(Option<u16>, Option<u16>)>>,
@@ -301,6 +302,7 @@ impl Roles {
             string: set(syntax.strings),
             comment: set(syntax.comments),
             identifier: set(syntax.identifiers),
+            block: set(syntax.blocks),
             pair: fields(syntax.pairs),
             assignment: fields(syntax.assignments),
         }

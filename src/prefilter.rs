@@ -32,6 +32,8 @@ enum Kind {
 
 pub struct Prefilter {
     tokens: AhoCorasick,
+    /// Words that mark where a model may be chosen through a name (`model=MODEL`).
+    keys: AhoCorasick,
     kinds: Vec<Kind>,
     code_key: Regex,
     config_key: Regex,
@@ -105,8 +107,13 @@ impl Prefilter {
             r#"{key}{annotation}[:=]\s*(?:["'`]{versioned}|os\.|process\.env|getenv|environ)"#
         );
         let config = format!(r#"{key}[:=]\s*["']?{versioned}"#);
+        let keys = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["model", "deployment", "engine"])
+            .unwrap_or_else(|e| panic!("prefilter automaton: {e}"));
         Prefilter {
             tokens: ac,
+            keys,
             kinds: tokens.into_values().collect(),
             code_key: Regex::new(&code).unwrap_or_else(|e| panic!("{e}")),
             config_key: Regex::new(&config).unwrap_or_else(|e| panic!("{e}")),
@@ -116,6 +123,22 @@ impl Prefilter {
     /// Can `bytes`, a file of format `lang`, hold a model reference or a limit?
     pub fn wants(&self, lang: Lang, bytes: &[u8]) -> bool {
         self.has_token(lang, bytes) || self.key(lang).is_match(bytes)
+    }
+
+    /// Every place in a file the extractor must look at: model and limit tokens, model keys
+    /// with literals, and any mention of a model key word (a site may choose its model through
+    /// a name: `model=MODEL`). Sorted. Syntax subtrees holding none of them need no walk.
+    pub fn hits(&self, lang: Lang, bytes: &[u8]) -> Vec<usize> {
+        let mut hits: Vec<usize> = self
+            .tokens
+            .find_overlapping_iter(bytes)
+            .filter(|m| self.token_ok(lang, m, bytes))
+            .map(|m| m.start())
+            .collect();
+        hits.extend(self.keys.find_iter(bytes).map(|m| m.start()));
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 
     /// What made [`Prefilter::wants`] say yes, for tuning.

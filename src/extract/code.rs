@@ -17,6 +17,7 @@ pub(super) fn extract(
     roles: &Roles,
     text: &str,
     cx: &Context,
+    hits: Option<&[usize]>,
 ) -> FileFacts {
     let mut facts = FileFacts::default();
     let Some(tree) = parser.parse(text, None) else {
@@ -27,7 +28,7 @@ pub(super) fn extract(
     facts.had_syntax_errors = root.has_error();
     let mut w = Walk::default_with(syntax, text, cx);
     w.facts = facts;
-    w.collect(root, roles);
+    w.collect(root, roles, hits);
     w.limits();
     w.model_pairs();
     w.model_assignments();
@@ -137,7 +138,16 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     /// One iterative pass over the tree (no recursion: minified files nest deeply), keeping the
     /// ancestors on a stack.
-    fn collect(&mut self, root: Node<'t>, roles: &Roles) {
+    fn collect(&mut self, root: Node<'t>, roles: &Roles, hits: Option<&[usize]>) {
+        // A subtree is walked when it holds a hit, or may hold statements (definitions of names
+        // that a hit elsewhere uses); other expressions cannot yield anything.
+        let worth = |n: Node, parent: Option<&Node>| -> bool {
+            let Some(hits) = hits else { return true };
+            let i = hits.partition_point(|&h| h < n.start_byte());
+            hits.get(i).is_some_and(|&h| h < n.end_byte())
+                || roles.block.get(usize::from(n.kind_id())) == Some(&true)
+                || parent.is_none_or(|p| roles.block.get(usize::from(p.kind_id())) == Some(&true))
+        };
         let mut cursor = root.walk();
         let mut stack: Vec<Node<'t>> = Vec::new();
         let mut key_buf = String::new();
@@ -197,7 +207,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                     }
                 }
             }
-            if descend && cursor.goto_first_child() {
+            if descend && worth(n, stack.last()) && cursor.goto_first_child() {
                 stack.push(n);
                 continue;
             }

@@ -104,7 +104,15 @@ impl Extractor {
     }
 
     /// Facts of one file. Never panics on any input text.
-    pub fn extract(&mut self, lang: Lang, text: &str, cx: &Context) -> FileFacts {
+    /// `hits` (sorted byte offsets, from [`crate::prefilter::Prefilter::hits`]) lets the walk
+    /// skip expressions that hold none; `None` walks every node.
+    pub fn extract(
+        &mut self,
+        lang: Lang,
+        text: &str,
+        cx: &Context,
+        hits: Option<&[usize]>,
+    ) -> FileFacts {
         match lang.syntax() {
             None => env::extract(text, cx),
             Some(syntax) => {
@@ -115,7 +123,7 @@ impl Extractor {
                     let _ = p.set_language(&language);
                     (p, crate::lang::Roles::new(syntax, &language))
                 });
-                code::extract(parser, syntax, roles, text, cx)
+                code::extract(parser, syntax, roles, text, cx, hits)
             }
         }
     }
