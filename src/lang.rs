@@ -48,10 +48,10 @@ impl Lang {
         }
     }
 
-    /// Config formats hold unquoted values and are small: they are read whenever they mention a
-    /// model key, not only a known model name.
-    pub fn is_config(self) -> bool {
-        matches!(self, Lang::Yaml | Lang::Json | Lang::Env)
+    /// YAML and `.env` values may be unquoted (`model: gpt-4o`); in code and JSON every string
+    /// value is quoted.
+    pub fn has_unquoted_values(self) -> bool {
+        matches!(self, Lang::Yaml | Lang::Env)
     }
 
     /// The tree-sitter grammar and node roles, or `None` for formats read without tree-sitter.

@@ -6,8 +6,8 @@
 //! full parse with a filtered one). It looks for:
 //! - a model name token (the catalog's leading tokens, `gpt-`, `claude-`…, and the policy's
 //!   deployment names) where a whole string value can start: after a quote or a provider
-//!   separator in code, at a word start in configs; in code the name must also run to a closing
-//!   quote, as extraction only takes whole values;
+//!   separator in code and JSON, at a word start in YAML and `.env`; in code and JSON the name
+//!   must also run to a closing quote, as extraction only takes whole values;
 //! - any spelling of a limit parameter (`max_tokens`, `maxOutputTokens`…);
 //! - a model key followed by a versioned literal or an environment lookup, where extraction
 //!   reports names the catalog does not know.
@@ -153,7 +153,7 @@ impl Prefilter {
     }
 
     fn key(&self, lang: Lang) -> &Regex {
-        if lang.is_config() {
+        if lang.has_unquoted_values() {
             &self.config_key
         } else {
             &self.code_key
@@ -191,11 +191,11 @@ impl Prefilter {
         if kind == Kind::Vendor && !versioned_name_follows(after) {
             return false;
         }
-        if lang.is_config() {
-            // Configs hold unquoted values (`model: gpt-4o`): a word start is enough.
+        if lang.has_unquoted_values() {
+            // YAML and .env values may be unquoted (`model: gpt-4o`): a word start is enough.
             return before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
         }
-        // In code a model name is a whole string value, maybe behind a provider prefix
+        // In code and JSON a model name is a whole string value, maybe behind a provider prefix
         // (`"openai/gpt-4o"`, `'us.anthropic.claude-…'`, `"openai:o3"`)...
         let starts_value = matches!(before, Some(b'"' | b'\'' | b'`' | b'/' | b'.' | b':'));
         // ...that runs to its closing quote.
