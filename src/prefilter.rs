@@ -100,7 +100,8 @@ impl Prefilter {
         // version digit and written as the value of a model key (or an environment default):
         // `model="acme-llm-7"`, `MODEL: str = "x-9"`, `model: acme-7`, `model=os.getenv(…)`.
         // `model_name="page"` in a Django migration is not, and such files are not parsed.
-        let key = r#"(?i)(?:model|deployment|engine)[a-z_]*["']?\s*"#;
+        let words = ExtractRules::get().model_key_words();
+        let key = format!(r#"(?i)(?:{})[a-z_.-]*["']?\s*"#, words.join("|"));
         let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
         let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
         let code = format!(
@@ -109,7 +110,7 @@ impl Prefilter {
         let config = format!(r#"{key}[:=]\s*["']?{versioned}"#);
         let keys = AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(["model", "deployment", "engine"])
+            .build(&words)
             .unwrap_or_else(|e| panic!("prefilter automaton: {e}"));
         Prefilter {
             tokens: ac,

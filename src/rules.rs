@@ -128,6 +128,26 @@ impl ExtractRules {
             .any(|x| v.contains(x.as_str()))
     }
 
+    /// The shortest words every model key contains (`model`, `deployment`), for the prefilter.
+    pub fn model_key_words(&self) -> Vec<String> {
+        let all: Vec<&String> = self
+            .model_keys
+            .iter()
+            .chain(&self.model_key_suffixes)
+            .collect();
+        let mut words: Vec<String> = all
+            .iter()
+            .filter(|k| {
+                !all.iter()
+                    .any(|o| o.len() < k.len() && k.contains(o.as_str()))
+            })
+            .map(|k| k.to_string())
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
     pub fn is_env_getter(&self, callee: &str) -> bool {
         self.env_getters.contains(callee)
     }
@@ -162,6 +182,11 @@ mod tests {
         assert!(r.is_model_key("default_model"));
         assert!(!r.is_model_key("embedding_model"));
         assert!(!r.is_model_key("models"));
+        assert!(
+            !r.is_model_key("ENGINE"),
+            "Django's database ENGINE is not a model"
+        );
+        assert_eq!(r.model_key_words(), ["deployment", "model"]);
         assert!(r.is_non_text_model("text-embedding-3-small"));
         assert!(!r.is_non_text_model("gpt-5.44"));
         assert!(r.is_prose_call("logger.info"));
