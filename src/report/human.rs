@@ -182,19 +182,16 @@ impl fmt::Debug for Shown<'_> {
     }
 }
 
+/// `denied-model: model `gpt-5.5-pro` is denied: …`, ruff-style: the check id leads.
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        write!(f, "{}: {}", self.d.check, self.d.message)
     }
 }
 
 impl std::error::Error for Shown<'_> {}
 
 impl miette::Diagnostic for Shown<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.d.check))
-    }
-
     fn severity(&self) -> Option<Severity> {
         Some(match self.d.level {
             Level::Error => Severity::Error,
