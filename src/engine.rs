@@ -370,11 +370,11 @@ pub fn load_pricing(policy: &Policy) -> Result<Cow<'static, Catalog>, InputError
             PricingSource::Builtin => Catalog::builtin().clone(),
             PricingSource::File(path) => {
                 let text = read_policy_file(path)?;
-                Catalog::load_pricing_file(&path.display().to_string(), &text)?
+                Catalog::load_pricing_file(&display_path(path), &text)?
             }
             PricingSource::Litellm(path) => {
                 let text = read_policy_file(path)?;
-                Catalog::load_litellm(&path.display().to_string(), &text)?
+                Catalog::load_litellm(&display_path(path), &text)?
             }
         };
         catalog.merge(next);
