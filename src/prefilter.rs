@@ -142,17 +142,6 @@ impl Prefilter {
         hits
     }
 
-    /// What made [`Prefilter::wants`] say yes, for tuning.
-    pub fn why(&self, lang: Lang, bytes: &[u8]) -> Option<String> {
-        let text = |a: usize, b: usize| String::from_utf8_lossy(&bytes[a..b]).into_owned();
-        if let Some(m) = self.key(lang).find(bytes) {
-            return Some(format!("key {:?}", text(m.start(), m.end())));
-        }
-        let mut hits = self.tokens.find_overlapping_iter(bytes);
-        hits.find(|m| self.token_ok(lang, m, bytes))
-            .map(|m| format!("token {:?}", text(m.start(), m.end())))
-    }
-
     fn key(&self, lang: Lang) -> &Regex {
         if lang.has_unquoted_values() {
             &self.config_key
