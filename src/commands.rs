@@ -179,7 +179,7 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
     if let Some(n) = note {
         let _ = writeln!(out, "{n}");
     }
-    let rows: Vec<[String; 7]> = found
+    let rows: Vec<Vec<String>> = found
         .iter()
         .map(|m| {
             let dep = match (&m.deprecation, &m.replacement) {
@@ -189,7 +189,7 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
                 (None, None) => String::new(),
             };
             let n = |v: Option<u64>| v.map_or("-".to_string(), checks::thousands);
-            [
+            vec![
                 m.id.clone(),
                 format!("${}", m.price.input),
                 m.price
@@ -211,31 +211,8 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
         "max output",
         "deprecated",
     ];
-    let mut w = head.map(|h| h.chars().count());
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
-        }
-    }
-    let mut line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            let pad = w[i].saturating_sub(c.chars().count());
-            if (1..=5).contains(&i) {
-                s.push_str(&" ".repeat(pad));
-                s.push_str(c);
-            } else {
-                s.push_str(c);
-                s.push_str(&" ".repeat(pad));
-            }
-            s.push_str("  ");
-        }
-        let _ = writeln!(out, "{}", s.trim_end());
-    };
-    line(head.to_vec());
-    for r in &rows {
-        line(r.iter().map(String::as_str).collect());
-    }
+    let right = [false, true, true, true, true, true, false];
+    report::table::render(&head, &rows, &right, &mut out);
     let _ = writeln!(
         out,
         "\n{} models; prices in USD per 1M tokens{}.",

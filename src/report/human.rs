@@ -46,7 +46,7 @@ fn sites_table(report: &Report, out: &mut String) {
         let _ = writeln!(out, "No call sites found.");
         return;
     }
-    let rows: Vec<[String; 4]> = report
+    let rows: Vec<Vec<String>> = report
         .sites
         .iter()
         .map(|s| {
@@ -66,34 +66,15 @@ fn sites_table(report: &Report, out: &mut String) {
                 .cost
                 .as_ref()
                 .map_or("n/a".to_string(), |c| c.monthly.to_string());
-            [format!("{}:{}", s.path, s.span.line), model, limit, monthly]
+            vec![format!("{}:{}", s.path, s.span.line), model, limit, monthly]
         })
         .collect();
-    let head = ["call site", "model", "limit", "monthly"];
-    let mut w = head.map(|h| h.chars().count());
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: &[String; 4], out: &mut String| {
-        let _ = writeln!(
-            out,
-            "{:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}",
-            cells[0],
-            cells[1],
-            cells[2],
-            cells[3],
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3]
-        );
-    };
-    line(&head.map(String::from), out);
-    for r in &rows {
-        line(r, out);
-    }
+    super::table::render(
+        &["call site", "model", "limit", "monthly"],
+        &rows,
+        &[false, false, false, true],
+        out,
+    );
 }
 
 fn summary(report: &Report, opts: &Options, out: &mut String) {
