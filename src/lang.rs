@@ -269,6 +269,10 @@ pub struct Roles {
 }
 
 impl Roles {
+    pub fn is_block(&self, n: tree_sitter::Node) -> bool {
+        self.block.get(usize::from(n.kind_id())) == Some(&true)
+    }
+
     pub fn new(syntax: &Syntax, language: &tree_sitter::Language) -> Roles {
         let count = language.node_kind_count();
         let set = |names: &[&str]| -> Vec<bool> {

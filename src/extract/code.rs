@@ -19,15 +19,15 @@ pub(super) fn extract(
     cx: &Context,
     hits: Option<&[usize]>,
 ) -> FileFacts {
-    let mut facts = FileFacts::default();
     let Some(tree) = parser.parse(text, None) else {
-        facts.had_syntax_errors = true;
-        return facts;
+        return FileFacts {
+            had_syntax_errors: true,
+            ..FileFacts::default()
+        };
     };
     let root = tree.root_node();
-    facts.had_syntax_errors = root.has_error();
     let mut w = Walk::default_with(syntax, text, cx);
-    w.facts = facts;
+    w.facts.had_syntax_errors = root.has_error();
     w.collect(root, roles, hits);
     w.limits();
     w.model_pairs();
@@ -43,6 +43,8 @@ pub(super) fn extract(
 struct Pair<'t> {
     node: Node<'t>,
     key: String,
+    /// The key names a limit (else it names a model).
+    is_limit: bool,
     value: Node<'t>,
     /// The call arguments, object or mapping holding the pair.
     scope: usize,
@@ -145,8 +147,8 @@ impl<'t, 'c> Walk<'t, 'c> {
             let Some(hits) = hits else { return true };
             let i = hits.partition_point(|&h| h < n.start_byte());
             hits.get(i).is_some_and(|&h| h < n.end_byte())
-                || roles.block.get(usize::from(n.kind_id())) == Some(&true)
-                || parent.is_none_or(|p| roles.block.get(usize::from(p.kind_id())) == Some(&true))
+                || roles.is_block(n)
+                || parent.is_none_or(|p| roles.is_block(*p))
         };
         let mut cursor = root.walk();
         let mut stack: Vec<Node<'t>> = Vec::new();
@@ -158,7 +160,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             if roles.string.get(kind) == Some(&true) {
                 let prose = self.is_prose(&stack);
                 let call = self.direct_call(&stack);
-                let statement = self.statement(n, &stack).byte_range();
+                let statement = Self::statement(n, &stack, roles).byte_range();
                 self.strings.push(Str {
                     node: n,
                     prose,
@@ -174,14 +176,14 @@ impl<'t, 'c> Walk<'t, 'c> {
                 if let Some((k, v)) = self.fields(n, fields) {
                     let key = self.key_text(k);
                     crate::rules::normalize_into(&mut key_buf, key);
-                    if self.rules.is_limit_normalized(&key_buf)
-                        || self.rules.is_model_key_normalized(&key_buf)
-                    {
+                    let is_limit = self.rules.is_limit_normalized(&key_buf);
+                    if is_limit || self.rules.is_model_key_normalized(&key_buf) {
                         let scope = stack.last().map_or(n.id(), |p| p.id());
-                        let statement = self.statement(n, &stack).byte_range();
+                        let statement = Self::statement(n, &stack, roles).byte_range();
                         self.pairs.push(Pair {
                             node: n,
                             key: key.to_string(),
+                            is_limit,
                             value: v,
                             scope,
                             statement,
@@ -192,7 +194,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                 if let Some((k, v)) = self.fields(n, fields) {
                     if roles.identifier.get(usize::from(k.kind_id())) == Some(&true) {
                         let name = self.src(k).to_string();
-                        let stmt = self.statement(n, &stack);
+                        let stmt = Self::statement(n, &stack, roles);
                         let scope = self.block_of(stmt, &stack);
                         self.constants
                             .entry(name.clone())
@@ -224,10 +226,10 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     /// The statement (a child of a block) that holds `n`, given `n`'s ancestors.
-    fn statement(&self, n: Node<'t>, stack: &[Node<'t>]) -> Node<'t> {
+    fn statement(n: Node<'t>, stack: &[Node<'t>], roles: &Roles) -> Node<'t> {
         let mut cur = n;
         for &p in stack.iter().rev() {
-            if self.is(self.syntax.blocks, p) {
+            if roles.is_block(p) {
                 return cur;
             }
             cur = p;
@@ -252,7 +254,6 @@ impl<'t, 'c> Walk<'t, 'c> {
         (call.child_by_field_name(af)?.id() == args.id()).then_some((*args, *call))
     }
 
-    /// Key and value children; empty field names mean "first and last named child".
     /// Key and value children by field id; no field ids mean "first and last named child".
     fn fields(
         &self,
@@ -261,13 +262,7 @@ impl<'t, 'c> Walk<'t, 'c> {
     ) -> Option<(Node<'t>, Node<'t>)> {
         match (key_field, value_field) {
             (Some(k), Some(v)) => Some((n.child_by_field_id(k)?, n.child_by_field_id(v)?)),
-            (None, None) => {
-                let count = n.named_child_count();
-                if count < 2 {
-                    return None;
-                }
-                Some((n.named_child(0)?, n.named_child(count as u32 - 1)?))
-            }
+            (None, None) => first_and_last_named(n),
             // A field name the grammar lacks: nothing to read.
             _ => None,
         }
@@ -281,11 +276,7 @@ impl<'t, 'c> Walk<'t, 'c> {
         value_field: &str,
     ) -> Option<(Node<'t>, Node<'t>)> {
         if key_field.is_empty() {
-            let count = n.named_child_count();
-            if count < 2 {
-                return None;
-            }
-            return Some((n.named_child(0)?, n.named_child(count as u32 - 1)?));
+            return first_and_last_named(n);
         }
         Some((
             n.child_by_field_name(key_field)?,
@@ -491,7 +482,7 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     fn limits(&mut self) {
         for i in 0..self.pairs.len() {
-            if self.rules.is_limit_param(&self.pairs[i].key) {
+            if self.pairs[i].is_limit {
                 let (key, node, value, scope) = (
                     self.pairs[i].key.clone(),
                     self.pairs[i].node,
@@ -575,7 +566,7 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     fn model_pairs(&mut self) {
         for i in 0..self.pairs.len() {
-            if !self.rules.is_model_key(&self.pairs[i].key) {
+            if self.pairs[i].is_limit {
                 continue;
             }
             let p = &self.pairs[i];
@@ -735,6 +726,16 @@ pub(crate) fn unknown_model_shaped(value: &str) -> bool {
     Catalog::is_model_shaped(value)
         && value.bytes().any(|b| b.is_ascii_digit())
         && !ExtractRules::get().is_non_text_model(value)
+}
+
+/// Key and value of a construct without fields (a JSX attribute): its first and last named
+/// children.
+fn first_and_last_named(n: Node) -> Option<(Node, Node)> {
+    let count = n.named_child_count();
+    if count < 2 {
+        return None;
+    }
+    Some((n.named_child(0)?, n.named_child(count as u32 - 1)?))
 }
 
 fn python_raise(n: Node) -> bool {
