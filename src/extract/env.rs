@@ -2,7 +2,7 @@
 //! key that ends in a limit parameter (`OPENAI_MAX_TOKENS`) is a limit, bound to the model key
 //! that shares the longest prefix with it (or to the only model in the file).
 
-use super::{directive, span_of, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via};
+use super::{directive, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via};
 use crate::catalog::Resolution;
 use crate::extract::code::{parse_int, unknown_model_shaped};
 use crate::rules::{normalize, ExtractRules};
@@ -10,6 +10,7 @@ use crate::rules::{normalize, ExtractRules};
 pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
     let rules = ExtractRules::get();
     let mut facts = FileFacts::default();
+    let columns = Columns::default();
     let mut model_keys: Vec<(usize, String)> = Vec::new(); // site index, normalised key
     let mut limit_keys: Vec<(usize, String)> = Vec::new();
     let mut offset = 0;
@@ -20,7 +21,8 @@ pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
         let line = raw.trim_end_matches(['\n', '\r']);
         let indent = line.len() - line.trim_start().len();
         let body = line.trim_start();
-        let span = |a: usize, b: usize| span_of(text, start + a, start + b, (row, a), (row, b));
+        let span =
+            |a: usize, b: usize| columns.span(text, start + a, start + b, (row, a), (row, b));
         if body.starts_with('#') {
             if body.contains("costlint:") {
                 let next = lines

@@ -188,17 +188,6 @@ impl Columns {
     }
 }
 
-/// [`Columns::span`] without memory, for one-off spans.
-pub(crate) fn span_of(
-    text: &str,
-    start: usize,
-    end: usize,
-    sp: (usize, usize),
-    ep: (usize, usize),
-) -> Span {
-    Columns::default().span(text, start, end, sp, ep)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
