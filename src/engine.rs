@@ -112,8 +112,7 @@ impl<'p> Engine<'p> {
         text: &str,
     ) -> Option<FileResult> {
         let lang = Lang::for_path(Path::new(rel))?;
-        let hits = self.prefilter.hits(lang, text.as_bytes());
-        let facts = extractor.extract(lang, text, &self.context(), Some(&hits));
+        let facts = self.extract(extractor, lang, text);
         Some(FileResult {
             path: rel.to_string(),
             lang,
@@ -191,10 +190,15 @@ impl<'p> Engine<'p> {
             Ok(s) => (s, false),
             Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
         };
-        let hits = self.prefilter.hits(entry.lang, text.as_bytes());
-        let facts =
-            with_extractor(|ex| ex.extract(entry.lang, &text, &self.context(), Some(&hits)));
+        let facts = with_extractor(|ex| self.extract(ex, entry.lang, &text));
         ReadOutcome::Parsed { facts, lossy }
+    }
+
+    /// The one extraction path of a scan and of [`Engine::check_source`]: the prefilter's hits
+    /// guide the walk, so both give the same facts for the same text.
+    fn extract(&self, extractor: &mut Extractor, lang: Lang, text: &str) -> FileFacts {
+        let hits = self.prefilter.hits(lang, text.as_bytes());
+        extractor.extract(lang, text, &self.context(), Some(&hits))
     }
 
     /// Prices the sites, runs the checks, applies suppressions, and sorts everything.
