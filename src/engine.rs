@@ -183,7 +183,7 @@ impl<'p> Engine<'p> {
             Ok(b) => b,
             Err(reason) => return ReadOutcome::Skipped(reason),
         };
-        if !opts.no_prefilter && !self.prefilter.wants(entry.lang, &bytes) {
+        if !opts.no_prefilter && !self.prefilter.wants(&self.context(), entry.lang, &bytes) {
             return ReadOutcome::Filtered;
         }
         let (text, lossy) = match String::from_utf8(bytes) {
@@ -197,8 +197,9 @@ impl<'p> Engine<'p> {
     /// The one extraction path of a scan and of [`Engine::check_source`]: the prefilter's hits
     /// guide the walk, so both give the same facts for the same text.
     fn extract(&self, extractor: &mut Extractor, lang: Lang, text: &str) -> FileFacts {
-        let hits = self.prefilter.hits(lang, text.as_bytes());
-        extractor.extract(lang, text, &self.context(), Some(&hits))
+        let cx = self.context();
+        let hits = self.prefilter.hits(&cx, lang, text.as_bytes());
+        extractor.extract(lang, text, &cx, Some(&hits))
     }
 
     /// Prices the sites, runs the checks, applies suppressions, and sorts everything.

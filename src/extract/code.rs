@@ -1,7 +1,9 @@
 //! Extraction from a tree-sitter syntax tree, driven by the node roles in [`Syntax`].
 
-use super::{directive, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via};
-use crate::catalog::{Catalog, Resolution};
+use super::{
+    directive, is_model_text, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via,
+};
+use crate::catalog::Resolution;
 use crate::lang::{Roles, Syntax};
 use crate::rules::ExtractRules;
 use std::collections::{HashMap, HashSet};
@@ -502,10 +504,6 @@ impl<'t, 'c> Walk<'t, 'c> {
         }
     }
 
-    fn is_model_text(&self, value: &str, resolution: &Resolution) -> bool {
-        !matches!(resolution, Resolution::Unknown) || unknown_model_shaped(value)
-    }
-
     /// Records the reference for a literal node (once) and returns its index.
     fn reference(&mut self, literal: Node<'t>, resolution: Resolution) -> Option<usize> {
         if let Some(&i) = self.ref_of.get(&literal.id()) {
@@ -534,7 +532,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             return false;
         };
         let resolution = self.cx.resolve(value);
-        if !self.is_model_text(value, &resolution) {
+        if !is_model_text(value, &resolution) {
             return false;
         }
         // A name the catalog does not know counts only where it is plainly a model choice: the
@@ -717,15 +715,6 @@ impl<'t, 'c> Walk<'t, 'c> {
             directive::parse(body, span, covers, &mut self.facts);
         }
     }
-}
-
-/// An unknown string in a model position is reported as a model only when it looks like one:
-/// model-shaped and with a version digit (`gpt-5.44`, `claude-sonet-4-6`). Digit-less names are
-/// gateway aliases (`fast`, `bedrock-sonnet`) far more often than models.
-pub(crate) fn unknown_model_shaped(value: &str) -> bool {
-    Catalog::is_model_shaped(value)
-        && value.bytes().any(|b| b.is_ascii_digit())
-        && !ExtractRules::get().is_non_text_model(value)
 }
 
 /// Key and value of a construct without fields (a JSX attribute): its first and last named

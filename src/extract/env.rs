@@ -2,9 +2,11 @@
 //! key that ends in a limit parameter (`OPENAI_MAX_TOKENS`) is a limit, bound to the model key
 //! that shares the longest prefix with it (or to the only model in the file).
 
-use super::{directive, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via};
+use super::{
+    directive, is_model_text, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via,
+};
 use crate::catalog::Resolution;
-use crate::extract::code::{parse_int, unknown_model_shaped};
+use crate::extract::code::parse_int;
 use crate::rules::{normalize, ExtractRules};
 
 pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
@@ -50,7 +52,7 @@ pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
         let value_at = value_at + value.find(unquoted).unwrap_or(0);
         if rules.is_model_key(key) && !unquoted.is_empty() {
             let resolution = cx.resolve(unquoted);
-            if !matches!(resolution, Resolution::Unknown) || unknown_model_shaped(unquoted) {
+            if is_model_text(unquoted, &resolution) {
                 let model = facts.refs.len();
                 facts.refs.push(ModelRef {
                     text: unquoted.to_string(),

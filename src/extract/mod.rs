@@ -9,6 +9,7 @@ mod env;
 use crate::catalog::{Catalog, Resolution};
 use crate::diagnostic::Span;
 use crate::lang::Lang;
+use crate::rules::ExtractRules;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -26,6 +27,26 @@ impl Context<'_> {
     pub fn resolve(&self, text: &str) -> Resolution {
         self.catalog.resolve(text, self.deployments)
     }
+
+    /// Could `value`, as a whole string, be reported as a model? See [`is_model_text`].
+    pub fn is_model_text(&self, value: &str) -> bool {
+        is_model_text(value, &self.resolve(value))
+    }
+}
+
+/// A value where a model is chosen names a model when the catalog resolves it, or when it
+/// looks like one (see [`unknown_model_shaped`]).
+pub(crate) fn is_model_text(value: &str, resolution: &Resolution) -> bool {
+    !matches!(resolution, Resolution::Unknown) || unknown_model_shaped(value)
+}
+
+/// An unknown string in a model position is reported as a model only when it looks like one:
+/// model-shaped and with a version digit (`gpt-5.44`, `claude-sonet-4-6`). Digit-less names are
+/// gateway aliases (`fast`, `bedrock-sonnet`) far more often than models.
+pub(crate) fn unknown_model_shaped(value: &str) -> bool {
+    Catalog::is_model_shaped(value)
+        && value.bytes().any(|b| b.is_ascii_digit())
+        && !ExtractRules::get().is_non_text_model(value)
 }
 
 /// A place where a model is named.
