@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::error::InputError;
 use crate::extract::{Context, DirectiveKind, Extractor, FileFacts};
 use crate::lang::Lang;
-use crate::prefilter::Prefilter;
+use crate::prefilter::{Hits, Prefilter};
 use crate::sites::{self, Site, SiteModel};
 use crate::usage;
 use crate::walk::{self, SkipReason};
@@ -30,8 +30,9 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 pub struct ScanOptions {
     pub threads: usize,
     pub max_file_size: u64,
-    /// Parse every file, not only those the byte prefilter lets through (to check that the
-    /// prefilter never changes a result, and to measure what it saves).
+    /// Parse every file, not only those the byte prefilter lets through, and walk every syntax
+    /// node, not only those holding a prefilter hit (to check that the prefilter never changes
+    /// a result, and to measure what it saves).
     pub no_prefilter: bool,
 }
 
@@ -112,7 +113,7 @@ impl<'p> Engine<'p> {
         text: &str,
     ) -> Option<FileResult> {
         let lang = Lang::for_path(Path::new(rel))?;
-        let facts = self.extract(extractor, lang, text);
+        let facts = self.extract(extractor, lang, text, None);
         Some(FileResult {
             path: rel.to_string(),
             lang,
@@ -183,23 +184,40 @@ impl<'p> Engine<'p> {
             Ok(b) => b,
             Err(reason) => return ReadOutcome::Skipped(reason),
         };
-        if !opts.no_prefilter && !self.prefilter.wants(&self.context(), entry.lang, &bytes) {
+        let cx = self.context();
+        let hits = self.prefilter.scan(&cx, entry.lang, &bytes);
+        if !opts.no_prefilter && !hits.wanted {
             return ReadOutcome::Filtered;
         }
-        let (text, lossy) = match String::from_utf8(bytes) {
-            Ok(s) => (s, false),
-            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+        let (text, hits) = match String::from_utf8(bytes) {
+            Ok(s) => (s, Some(hits)),
+            // Replacement characters move offsets: the hits are found again in the text.
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), None),
         };
-        let facts = with_extractor(|ex| self.extract(ex, entry.lang, &text));
+        let lossy = hits.is_none();
+        let facts = with_extractor(|ex| {
+            if opts.no_prefilter {
+                // Every file, every node: what the prefilter's results are checked against.
+                ex.extract(entry.lang, &text, &self.context(), None)
+            } else {
+                self.extract(ex, entry.lang, &text, hits)
+            }
+        });
         ReadOutcome::Parsed { facts, lossy }
     }
 
     /// The one extraction path of a scan and of [`Engine::check_source`]: the prefilter's hits
     /// guide the walk, so both give the same facts for the same text.
-    fn extract(&self, extractor: &mut Extractor, lang: Lang, text: &str) -> FileFacts {
+    fn extract(
+        &self,
+        extractor: &mut Extractor,
+        lang: Lang,
+        text: &str,
+        hits: Option<Hits>,
+    ) -> FileFacts {
         let cx = self.context();
-        let hits = self.prefilter.hits(&cx, lang, text.as_bytes());
-        extractor.extract(lang, text, &cx, Some(&hits))
+        let hits = hits.unwrap_or_else(|| self.prefilter.scan(&cx, lang, text.as_bytes()));
+        extractor.extract(lang, text, &cx, Some(&hits.offsets))
     }
 
     /// Prices the sites, runs the checks, applies suppressions, and sorts everything.
@@ -457,9 +475,9 @@ pub struct Summary {
     pub sites: u64,
     pub sites_priced: u64,
     pub unpriced: Vec<Unpriced>,
-    /// Calls with an output limit whose model is chosen at run time: not priced.
+    /// Calls with a readable output limit whose model is chosen at run time: not priced.
     pub dynamic_model_sites: u64,
-    /// Limits not bound to any model (still checked against the ceiling).
+    /// Readable limits not bound to any model (still checked against the ceiling).
     pub unbound_limits: u64,
     #[serde(serialize_with = "sites::money")]
     pub monthly_total: Money,

@@ -22,7 +22,9 @@ use crate::lang::Lang;
 use crate::rules::{normalize, ExtractRules};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -33,6 +35,14 @@ enum Kind {
     Vendor,
     /// A limit parameter: an identifier or key, counted anywhere.
     Limit,
+}
+
+/// What the prefilter found in a file.
+pub struct Hits {
+    /// Whether extraction can find anything: if not, the file need not be parsed.
+    pub wanted: bool,
+    /// Sorted byte offsets the extraction walk must look at (empty when not `wanted`).
+    pub offsets: Vec<usize>,
 }
 
 pub struct Prefilter {
@@ -135,26 +145,28 @@ impl Prefilter {
 
     /// Can `bytes`, a file of format `lang`, hold a model reference or a limit?
     pub fn wants(&self, cx: &Context, lang: Lang, bytes: &[u8]) -> bool {
-        self.tokens
-            .find_overlapping_iter(bytes)
-            .any(|m| self.token_ok(cx, lang, &m, bytes))
-            || self.has_model_key(cx, lang, bytes)
+        self.scan(cx, lang, bytes).wanted
     }
 
-    /// Every place in a file the extractor must look at: model and limit tokens, model keys
-    /// with literals, and any mention of a model key word (a site may choose its model through
-    /// a name: `model=MODEL`). Sorted. Syntax subtrees holding none of them need no walk.
-    pub fn hits(&self, cx: &Context, lang: Lang, bytes: &[u8]) -> Vec<usize> {
-        let mut hits: Vec<usize> = self
+    /// One pass over a file's bytes: whether it can hold anything, and if so every place the
+    /// extractor must look at (model and limit tokens, model keys with literals, and any
+    /// mention of a model key word, as a site may choose its model through a name:
+    /// `model=MODEL`). Syntax subtrees holding none of them need no walk.
+    pub fn scan(&self, cx: &Context, lang: Lang, bytes: &[u8]) -> Hits {
+        let text = Text::new(lang, bytes);
+        let mut offsets: Vec<usize> = self
             .tokens
             .find_overlapping_iter(bytes)
-            .filter(|m| self.token_ok(cx, lang, m, bytes))
+            .filter(|m| self.token_ok(cx, &text, m))
             .map(|m| m.start())
             .collect();
-        hits.extend(self.keys.find_iter(bytes).map(|m| m.start()));
-        hits.sort_unstable();
-        hits.dedup();
-        hits
+        let wanted = !offsets.is_empty() || self.has_model_key(cx, &text);
+        if wanted {
+            offsets.extend(self.keys.find_iter(bytes).map(|m| m.start()));
+            offsets.sort_unstable();
+            offsets.dedup();
+        }
+        Hits { wanted, offsets }
     }
 
     fn key(&self, lang: Lang) -> &Regex {
@@ -166,10 +178,11 @@ impl Prefilter {
     }
 
     /// A model key given a model-shaped literal or an environment lookup, outside comments.
-    fn has_model_key(&self, cx: &Context, lang: Lang, bytes: &[u8]) -> bool {
-        self.key(lang).captures_iter(bytes).any(|c| {
+    fn has_model_key(&self, cx: &Context, text: &Text) -> bool {
+        let bytes = text.bytes;
+        self.key(text.lang).captures_iter(bytes).any(|c| {
             let Some(whole) = c.get(0) else { return false };
-            if in_comment(lang, bytes, whole.start()) {
+            if text.in_comment(whole.start()) || text.in_long_string(whole.start()).is_some() {
                 return false;
             }
             // The whole key: the identifier the key word ends (`default_model`, `OPENAI_MODEL`)
@@ -200,14 +213,21 @@ impl Prefilter {
         })
     }
 
-    fn token_ok(&self, cx: &Context, lang: Lang, m: &aho_corasick::Match, bytes: &[u8]) -> bool {
-        if in_comment(lang, bytes, m.start()) {
+    fn token_ok(&self, cx: &Context, text: &Text, m: &aho_corasick::Match) -> bool {
+        let (lang, bytes) = (text.lang, text.bytes);
+        if text.in_comment(m.start()) {
             return false;
         }
         let kind = self.kinds[m.pattern().as_usize()];
         if kind == Kind::Limit {
-            // A limit is given a value: `max_tokens=`, `"max_tokens":`, `maxTokens: `,
-            // `OPENAI_MAX_TOKENS=`; not a type like `max_tokens?: number` or prose.
+            if text.in_long_string(m.start()).is_some() {
+                return false; // a docstring's example
+            }
+            // A limit is given a value that extraction may read: `max_tokens=8000`,
+            // `"max_tokens": "500"`, `maxTokens: LIMIT`, `OPENAI_MAX_TOKENS=4096`; not a type
+            // like `max_tokens?: number`, prose, or a value computed at run time
+            // (`maxTokens: params.maxTokens`), which extraction keeps only where it binds to a
+            // model, and a model token brings such a file in anyway.
             let rest = &bytes[m.end()..];
             let name_tail = rest
                 .iter()
@@ -221,7 +241,18 @@ impl Prefilter {
                 .take(16)
                 .take_while(|b| **b == b' ' || **b == b'\t')
                 .count();
-            return matches!(rest.get(quote + gap), Some(b':' | b'='));
+            let sep = quote + gap;
+            return match rest.get(sep) {
+                Some(b'=') => readable_value(bytes, &rest[sep + 1..]),
+                // `max_tokens: 500`, or an annotation then a value: `max_tokens: int = 500`.
+                Some(b':') => {
+                    let line = &rest[sep + 1..];
+                    let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
+                    readable_value(bytes, &rest[sep + 1..])
+                        || annotated_value(line).is_some_and(|v| readable_value(bytes, v))
+                }
+                _ => false,
+            };
         }
         let before = m.start().checked_sub(1).map(|i| bytes[i]);
         let after = &bytes[m.end()..];
@@ -231,6 +262,10 @@ impl Prefilter {
         if lang.has_unquoted_values() {
             // YAML and .env values may be unquoted (`model: gpt-4o`): a word start is enough.
             return before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
+        }
+        // Inside a Python docstring or other triple-quoted string, the whole string is the value.
+        if let Some(content) = text.in_long_string(m.start()) {
+            return std::str::from_utf8(&bytes[content]).is_ok_and(|v| cx.is_model_text(v));
         }
         // In code and JSON a model name is a whole string value, maybe behind a provider prefix
         // (`"openai/gpt-4o"`, `'us.anthropic.claude-…'`, `"openai:o3"`)...
@@ -253,14 +288,107 @@ impl Prefilter {
             .take_while(|&&b| is_name_byte(b))
             .count();
         let open = m.start() - head;
-        if !matches!(
-            open.checked_sub(1).map(|i| bytes[i]),
-            Some(b'"' | b'\'' | b'`')
-        ) {
-            return true; // more than a name in the string: leave it to extraction
+        match open.checked_sub(1).map(|i| bytes[i]) {
+            Some(b'"' | b'\'' | b'`') => {}
+            // Whitespace or non-ASCII text in the value: the catalog resolves no such name and
+            // no such name looks like a model (`"see https://ai.google.dev/gemini-api/docs"`).
+            Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => return false,
+            // Some other character: leave it to extraction.
+            _ => return true,
         }
         std::str::from_utf8(&bytes[open..m.end() + run]).is_ok_and(|value| cx.is_model_text(value))
     }
+}
+
+/// A file's bytes with what the prefilter learns about them on demand.
+struct Text<'b> {
+    lang: Lang,
+    bytes: &'b [u8],
+    /// Python comments and triple-quoted strings, scanned at the first token that needs them.
+    prose: OnceCell<Vec<Prose>>,
+}
+
+/// A Python comment (`#` to the end of the line), or the contents of a triple-quoted string.
+struct Prose {
+    range: Range<usize>,
+    comment: bool,
+}
+
+impl<'b> Text<'b> {
+    fn new(lang: Lang, bytes: &'b [u8]) -> Text<'b> {
+        Text {
+            lang,
+            bytes,
+            prose: OnceCell::new(),
+        }
+    }
+
+    fn in_comment(&self, at: usize) -> bool {
+        if self.lang == Lang::Python {
+            self.prose_at(at).is_some_and(|p| p.comment)
+        } else {
+            in_comment(self.lang, self.bytes, at)
+        }
+    }
+
+    /// The contents of the triple-quoted string `at` is in, if any (Python only).
+    fn in_long_string(&self, at: usize) -> Option<Range<usize>> {
+        if self.lang != Lang::Python {
+            return None;
+        }
+        self.prose_at(at)
+            .filter(|p| !p.comment)
+            .map(|p| p.range.clone())
+    }
+
+    fn prose_at(&self, at: usize) -> Option<&Prose> {
+        let prose = self.prose.get_or_init(|| python_prose(self.bytes));
+        let i = prose.partition_point(|p| p.range.end <= at);
+        prose.get(i).filter(|p| p.range.start <= at)
+    }
+}
+
+/// Comments and triple-quoted strings of Python source, in order. A tokenizer for just what
+/// matters here: strings (single or triple quotes, backslash escapes, any prefix) are skipped
+/// whole, so a `#` or quote inside one is never mistaken for a comment or a string start.
+fn python_prose(bytes: &[u8]) -> Vec<Prose> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(at) = memchr::memchr3(b'#', b'"', b'\'', &bytes[i..]) {
+        let start = i + at;
+        let q = bytes[start];
+        if q == b'#' {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |e| start + e);
+            out.push(Prose {
+                range: start..end,
+                comment: true,
+            });
+            i = end;
+            continue;
+        }
+        let triple = bytes[start..].starts_with(&[q, q, q]);
+        let open = start + if triple { 3 } else { 1 };
+        let mut j = open;
+        let end = loop {
+            match bytes.get(j) {
+                None => break bytes.len(),
+                Some(b'\\') => j += 2,
+                Some(&b) if b == q && (!triple || bytes[j..].starts_with(&[q, q, q])) => break j,
+                // An unterminated one-line string ends at the line's end.
+                Some(b'\n') if !triple => break j,
+                Some(_) => j += 1,
+            }
+        };
+        if triple {
+            out.push(Prose {
+                range: open..end,
+                comment: false,
+            });
+        }
+        let close = if triple { 3 } else { 1 };
+        i = (end + close).min(bytes.len());
+    }
+    out
 }
 
 /// Is `at` on a comment line: `# …` (Python, YAML, .env), or `// …` or a line of a
@@ -318,6 +446,84 @@ fn trim_start(s: &[u8]) -> &[u8] {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(hay, needle).is_some()
+}
+
+/// Can extraction read an integer from the value at the start of `rest`, in `file`: a number,
+/// a string holding one, or a name assigned somewhere in the file (a constant)? Not a member,
+/// call or index (`params.max_tokens`, `int(x)`), nor a name never assigned (a parameter, a
+/// type, `None`).
+fn readable_value(file: &[u8], rest: &[u8]) -> bool {
+    let skip = |s: &[u8]| {
+        s.iter()
+            .take_while(|b| b.is_ascii_whitespace() || **b == b'(')
+            .count()
+    };
+    let mut v = &rest[skip(rest).min(rest.len())..];
+    if let Some(b'"' | b'\'' | b'`') = v.first() {
+        v = &v[1..];
+    }
+    match v.first() {
+        Some(b) if b.is_ascii_digit() => true,
+        Some(b) if b.is_ascii_alphabetic() || matches!(b, b'_' | b'$') => {
+            let word = v
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$'))
+                .count();
+            let after = &v[word..];
+            let gap = after
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            // Names never assigned, though `x: int | None = None` looks like it.
+            const KEYWORDS: &[&[u8]] = &[
+                b"None",
+                b"True",
+                b"False",
+                b"null",
+                b"undefined",
+                b"true",
+                b"false",
+                b"self",
+                b"this",
+            ];
+            !matches!(after.get(gap), Some(b'.' | b'(' | b'['))
+                && !KEYWORDS.contains(&&v[..word])
+                && assigned(file, &v[..word])
+        }
+        _ => false,
+    }
+}
+
+/// Is `name` assigned anywhere in `file` (`NAME = …`, `NAME: int = …`, `const NAME = …`)?
+fn assigned(file: &[u8], name: &[u8]) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
+    memchr::memmem::find_iter(file, name).any(|at| {
+        if at > 0 && word(file[at - 1]) {
+            return false;
+        }
+        let rest = &file[at + name.len()..];
+        if rest.first().is_some_and(|&b| word(b)) {
+            return false;
+        }
+        let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        let gap = line
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        match line.get(gap) {
+            Some(b'=') => !matches!(line.get(gap + 1), Some(b'=' | b'>')),
+            Some(b':') => annotated_value(&line[gap + 1..]).is_some(),
+            _ => false,
+        }
+    })
+}
+
+/// The value after an annotation on one line: `int = 500` → `500`; not `==`, `=>`.
+fn annotated_value(line: &[u8]) -> Option<&[u8]> {
+    let eq = line
+        .windows(2)
+        .position(|w| w[0] == b'=' && !matches!(w[1], b'=' | b'>'))?;
+    (eq == 0 || !matches!(line[eq - 1], b'=' | b'!' | b'<' | b'>')).then(|| &line[eq + 1..])
 }
 
 /// Bytes a model name is made of.
@@ -388,7 +594,32 @@ mod tests {
         assert!(!pf.wants(&cx, Lang::Python, b"AddField(model_name='page')"));
         assert!(!pf.wants(&cx, Lang::Yaml, b"model: page\n"));
         assert!(pf.wants(&cx, Lang::Python, b"f(max_tokens=3)"));
-        assert!(pf.wants(&cx, Lang::Python, b"f(max_tokens = n)"));
+        assert!(pf.wants(&cx, Lang::Python, b"N = 5\nf(max_tokens = N)"));
+        assert!(pf.wants(&cx, Lang::Python, b"class C:\n    max_tokens: int = 1024\n"));
+        assert!(pf.wants(
+            &cx,
+            Lang::TypeScript,
+            b"{ maxTokens: (LIMIT) }\nconst LIMIT = 9;"
+        ));
+        assert!(pf.wants(&cx, Lang::Json, b"{\"max_tokens\": \"300\"}"));
+        // Values extraction cannot read, and a limit that binds to nothing: nothing to find.
+        for text in [
+            "f(max_tokens = n)",
+            "f(max_tokens=self.max_tokens)",
+            "f(max_tokens=int(os.environ['N']))",
+            "def f(max_completion_tokens: int | None = None): ...",
+            "x = {'max_tokens': None}",
+            "case 'max_tokens':\n    return 1",
+        ] {
+            assert!(!pf.wants(&cx, Lang::Python, text.as_bytes()), "{text}");
+        }
+        for text in [
+            "const o = { maxTokens: params.maxTokens };",
+            "interface O { maxTokens: number; }",
+            "const o = { max_tokens: options?.maxOutputTokens ?? 8192 };",
+        ] {
+            assert!(!pf.wants(&cx, Lang::TypeScript, text.as_bytes()), "{text}");
+        }
         assert!(pf.wants(&cx, Lang::Json, b"{\"max_tokens\": 3}"));
         assert!(pf.wants(&cx, Lang::Env, b"OPENAI_MAX_TOKENS_LIMIT=3"));
         assert!(pf.wants(&cx, Lang::TypeScript, b"{ maxOutputTokens: 3 }"));
@@ -466,6 +697,7 @@ mod tests {
             "import type { R } from 'openai/resources/responses';",
             "f(model_name='embedding-001')",
             "x = {'model-specification-version': '4'}",
+            "const see = 'see docs/gpt-4o'",
         ] {
             assert!(!pf.wants(&cx, Lang::TypeScript, text.as_bytes()), "{text}");
         }
@@ -474,9 +706,37 @@ mod tests {
             "f(\"anthropic:claude-sonnet-4-5\")",
             "model: fields?.model || \"grok-9-fast\",",
             "f('prod-chat')",
-            "const label = 'see docs/gpt-4o'",
+            "const label = 'a,b/gpt-4o'",
         ] {
             assert!(pf.wants(&cx, Lang::TypeScript, text.as_bytes()), "{text}");
+        }
+    }
+
+    #[test]
+    fn python_docstrings_and_comments_are_prose() {
+        let deployments = BTreeMap::new();
+        let cx = Context {
+            catalog: Catalog::builtin(),
+            deployments: &deployments,
+        };
+        let pf = Prefilter::new(Catalog::builtin(), &deployments);
+        let doc = r#"def f():
+    """Example:
+
+        client = Client(model="gpt-4o", max_tokens=10)
+    """
+    return 1  # model='gpt-4o'
+"#;
+        assert!(!pf.wants(&cx, Lang::Python, doc.as_bytes()));
+        // Quotes and `#` inside strings open nothing.
+        for text in [
+            "x = '#'\ny = 'gpt-4o'\n",
+            "x = \"'''\"\ny = 'gpt-4o'\n",
+            "x = 'it\\'s'\ny = \"gpt-4o\"\n",
+            "x = \"\"\"gpt-4o\"\"\"\n",
+            "x = '''a'''; y = 'gpt-4o'\n",
+        ] {
+            assert!(pf.wants(&cx, Lang::Python, text.as_bytes()), "{text}");
         }
     }
 }

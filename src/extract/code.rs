@@ -577,14 +577,20 @@ impl<'t, 'c> Walk<'t, 'c> {
                     let at = self.span(node);
                     self.add_site(found, Some(key), at, statement, Some(scope));
                 }
-                // Counted only beside a limit: a file with a limit is always read, so the count
-                // does not depend on which files the prefilter lets through.
-                None if !self.is_plain_data(value) && self.limit_scopes.contains_key(&scope) => {
+                // Counted only beside a limit with a readable value: the prefilter always lets
+                // such a file through, so the count does not depend on which files it reads.
+                None if !self.is_plain_data(value) && self.readable_limit_in(scope) => {
                     self.facts.dynamic_models += 1
                 }
                 None => {}
             }
         }
+    }
+
+    fn readable_limit_in(&self, scope: usize) -> bool {
+        self.limit_scopes
+            .get(&scope)
+            .is_some_and(|ls| ls.iter().any(|&l| self.facts.limits[l].value.is_some()))
     }
 
     /// Values that are data rather than a model choice computed at run time (`model: null`,

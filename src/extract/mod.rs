@@ -106,8 +106,8 @@ pub struct FileFacts {
     pub directives: Vec<Directive>,
     /// Malformed directives: span and what is wrong.
     pub problems: Vec<(Span, String)>,
-    /// Calls with an output limit whose model is chosen at run time (`model=args.model,
-    /// max_tokens=500`): not priced, counted.
+    /// Calls with a readable output limit whose model is chosen at run time
+    /// (`model=args.model, max_tokens=500`): not priced, counted.
     pub dynamic_models: u32,
     /// The parser gave up on part of the file (syntax errors); facts are best effort.
     pub had_syntax_errors: bool,
@@ -134,7 +134,7 @@ impl Extractor {
         cx: &Context,
         hits: Option<&[usize]>,
     ) -> FileFacts {
-        match lang.syntax() {
+        let mut facts = match lang.syntax() {
             None => env::extract(text, cx),
             Some(syntax) => {
                 let (parser, roles) = self.parsers.entry(lang).or_insert_with(|| {
@@ -146,6 +146,33 @@ impl Extractor {
                 });
                 code::extract(parser, syntax, roles, text, cx, hits)
             }
+        };
+        facts.drop_silent_limits();
+        facts
+    }
+}
+
+impl FileFacts {
+    /// A limit that binds to no call and whose value cannot be read (`maxTokens:
+    /// params.maxTokens` in a helper) says nothing costlint can price or check: it is dropped.
+    /// This also keeps a file's facts independent of whether the prefilter read it, as the
+    /// prefilter only lets such limits through when they may be readable.
+    fn drop_silent_limits(&mut self) {
+        let speaks = |l: &LimitRef| l.bound || l.value.is_some();
+        if self.limits.iter().all(speaks) {
+            return;
+        }
+        let mut index = vec![None; self.limits.len()];
+        let mut kept = Vec::with_capacity(self.limits.len());
+        for (i, l) in std::mem::take(&mut self.limits).into_iter().enumerate() {
+            if speaks(&l) {
+                index[i] = Some(kept.len());
+                kept.push(l);
+            }
+        }
+        self.limits = kept;
+        for s in &mut self.sites {
+            s.limit = s.limit.and_then(|l| index[l]);
         }
     }
 }
