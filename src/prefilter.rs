@@ -16,7 +16,7 @@
 //! None of these counts on a comment line (`# …`, `// …`, or a line of a `/* … */` block):
 //! extraction never reads comments, and documentation comments are full of model names.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Resolution};
 use crate::extract::Context;
 use crate::lang::Lang;
 use crate::rules::{normalize, ExtractRules};
@@ -269,14 +269,15 @@ impl Prefilter {
         }
         // In code and JSON a model name is a whole string value, maybe behind a provider prefix
         // (`"openai/gpt-4o"`, `'us.anthropic.claude-…'`, `"openai:o3"`)...
-        let starts_value = matches!(before, Some(b'"' | b'\'' | b'`' | b'/' | b'.' | b':'));
+        let quote = |b: Option<u8>| b.is_some_and(|b| is_quote(lang, b));
+        let starts_value = quote(before) || matches!(before, Some(b'/' | b'.' | b':'));
         // ...that runs to its closing quote.
         let run = after
             .iter()
             .take(200)
             .take_while(|&&b| is_name_byte(b))
             .count();
-        if !(starts_value && matches!(after.get(run), Some(b'"' | b'\'' | b'`'))) {
+        if !(starts_value && quote(after.get(run).copied())) {
             return false;
         }
         // ...and may name a model as a whole (extraction's own test): not
@@ -289,14 +290,22 @@ impl Prefilter {
             .count();
         let open = m.start() - head;
         match open.checked_sub(1).map(|i| bytes[i]) {
-            Some(b'"' | b'\'' | b'`') => {}
+            Some(b) if is_quote(lang, b) => {}
             // Whitespace or non-ASCII text in the value: the catalog resolves no such name and
             // no such name looks like a model (`"see https://ai.google.dev/gemini-api/docs"`).
             Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => return false,
             // Some other character: leave it to extraction.
             _ => return true,
         }
-        std::str::from_utf8(&bytes[open..m.end() + run]).is_ok_and(|value| cx.is_model_text(value))
+        let Ok(value) = std::str::from_utf8(&bytes[open..m.end() + run]) else {
+            return false;
+        };
+        if lang == Lang::Json {
+            // JSON has no fallbacks, constants or environment lookups: a name the catalog does
+            // not know counts only as the value of a model key, which `has_model_key` finds.
+            return cx.resolve(value) != Resolution::Unknown;
+        }
+        cx.is_model_text(value)
     }
 }
 
@@ -526,6 +535,15 @@ fn annotated_value(line: &[u8]) -> Option<&[u8]> {
     (eq == 0 || !matches!(line[eq - 1], b'=' | b'!' | b'<' | b'>')).then(|| &line[eq + 1..])
 }
 
+/// Does `b` open and close strings in `lang`?
+fn is_quote(lang: Lang, b: u8) -> bool {
+    match lang {
+        Lang::Json => b == b'"',
+        Lang::Python | Lang::Yaml | Lang::Env => matches!(b, b'"' | b'\''),
+        Lang::JavaScript | Lang::TypeScript | Lang::Tsx => matches!(b, b'"' | b'\'' | b'`'),
+    }
+}
+
 /// Bytes a model name is made of.
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/' | b':' | b'@' | b'+')
@@ -737,6 +755,30 @@ mod tests {
             "x = '''a'''; y = 'gpt-4o'\n",
         ] {
             assert!(pf.wants(&cx, Lang::Python, text.as_bytes()), "{text}");
+        }
+    }
+
+    #[test]
+    fn json_strings_are_double_quoted_and_unknown_names_need_a_model_key() {
+        let deployments = BTreeMap::new();
+        let cx = Context {
+            catalog: Catalog::builtin(),
+            deployments: &deployments,
+        };
+        let pf = Prefilter::new(Catalog::builtin(), &deployments);
+        for text in [
+            r#"{"description": "Examples: `gemini-1.5-pro` or `gemini-2.0`"}"#,
+            r#"{"to": "pipeline-components/agents-1/deep-research-agent"}"#,
+            r#"{"id": 'gpt-4o'}"#,
+        ] {
+            assert!(!pf.wants(&cx, Lang::Json, text.as_bytes()), "{text}");
+        }
+        for text in [
+            r#"{"m": "gpt-4o"}"#,
+            r#"{"model": "acme-llm-7"}"#,
+            r#"{"llm": {"default_model_name": "acme-llm-7"}}"#,
+        ] {
+            assert!(pf.wants(&cx, Lang::Json, text.as_bytes()), "{text}");
         }
     }
 }
