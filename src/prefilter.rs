@@ -119,15 +119,17 @@ impl Prefilter {
             .build(tokens.keys())
             .unwrap_or_else(|e| panic!("prefilter automaton: {e}"));
         // A name the catalog does not know is only reported when it is model-shaped with a
-        // version digit and written as the value of a model key (or an environment default):
-        // `model="acme-llm-7"`, `MODEL: str = "x-9"`, `model: acme-7`, `model=os.getenv(…)`.
+        // version digit and written as the value of a model key, directly, as an environment
+        // default or as a fallback: `model="acme-llm-7"`, `MODEL: str = "x-9"`, `model: acme-7`,
+        // `model=os.getenv(…)`, `model: fields?.model || "acme-7"` (over up to three lines).
         // `model_name="page"` in a Django migration is not, and such files are not parsed.
         let words = ExtractRules::get().model_key_words();
         let key = format!(r#"(?i)(?:{})[a-z_.-]*["']?\s*"#, words.join("|"));
         let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
         let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
+        let fallback = r#"[^;\n]{0,160}?(?:\n[^;\n]{0,160}?){0,2}?(?:\|\||\?\?|\bor\b)\s*"#;
         let code = format!(
-            r#"{key}{annotation}[:=]\s*(?:["'`](?P<value>{versioned})|os\.|process\.env|getenv|environ)"#
+            r#"{key}{annotation}[:=]\s*(?:["'`]{{1,3}}(?P<value>{versioned})|os\.|process\.env|getenv|environ|{fallback}["'`]{{1,3}}(?P<fallback>{versioned}))"#
         );
         let config = format!(r#"{key}[:=]\s*["']?(?P<value>{versioned})"#);
         let keys = AhoCorasick::builder()
@@ -200,7 +202,7 @@ impl Prefilter {
             if !std::str::from_utf8(key).is_ok_and(|k| ExtractRules::get().is_model_key(k)) {
                 return false;
             }
-            let Some(value) = c.name("value") else {
+            let Some(value) = c.name("value").or_else(|| c.name("fallback")) else {
                 return true; // an environment lookup: its default decides
             };
             let run = bytes[value.start()..]
@@ -263,9 +265,13 @@ impl Prefilter {
             // YAML and .env values may be unquoted (`model: gpt-4o`): a word start is enough.
             return before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
         }
+        // A name the catalog does not know is reported only as the value of a model key, which
+        // `has_model_key` finds: a token counts when its whole value resolves.
+        let resolves =
+            |v: &[u8]| std::str::from_utf8(v).is_ok_and(|v| cx.resolve(v) != Resolution::Unknown);
         // Inside a Python docstring or other triple-quoted string, the whole string is the value.
         if let Some(content) = text.in_long_string(m.start()) {
-            return std::str::from_utf8(&bytes[content]).is_ok_and(|v| cx.is_model_text(v));
+            return resolves(&bytes[content]);
         }
         // In code and JSON a model name is a whole string value, maybe behind a provider prefix
         // (`"openai/gpt-4o"`, `'us.anthropic.claude-…'`, `"openai:o3"`)...
@@ -280,8 +286,7 @@ impl Prefilter {
         if !(starts_value && quote(after.get(run).copied())) {
             return false;
         }
-        // ...and may name a model as a whole (extraction's own test): not
-        // `'./claude-code-bridge'`, `"openai/resources/chat"`.
+        // ...and names a model as a whole: not `'./claude-code-bridge'`, `"openai/resources"`.
         let head = bytes[..m.start()]
             .iter()
             .rev()
@@ -297,15 +302,7 @@ impl Prefilter {
             // Some other character: leave it to extraction.
             _ => return true,
         }
-        let Ok(value) = std::str::from_utf8(&bytes[open..m.end() + run]) else {
-            return false;
-        };
-        if lang == Lang::Json {
-            // JSON has no fallbacks, constants or environment lookups: a name the catalog does
-            // not know counts only as the value of a model key, which `has_model_key` finds.
-            return cx.resolve(value) != Resolution::Unknown;
-        }
-        cx.is_model_text(value)
+        resolves(&bytes[open..m.end() + run])
     }
 }
 
@@ -716,6 +713,9 @@ mod tests {
             "f(model_name='embedding-001')",
             "x = {'model-specification-version': '4'}",
             "const see = 'see docs/gpt-4o'",
+            "expect(agent).toContain('ai-sdk/openai/0.0.0-test');",
+            "const cfg = { family: 'gpt-41' };",
+            "const LLM = process.env.LLM ?? 'acme-llm-7';",
         ] {
             assert!(!pf.wants(&cx, Lang::TypeScript, text.as_bytes()), "{text}");
         }
@@ -723,6 +723,8 @@ mod tests {
             "f('openai/gpt-4o')",
             "f(\"anthropic:claude-sonnet-4-5\")",
             "model: fields?.model || \"grok-9-fast\",",
+            "model:\n  fields?.model ??\n  'acme-llm-9',",
+            "const DEFAULT_MODEL = process.env.LLM ?? 'acme-llm-7';",
             "f('prod-chat')",
             "const label = 'a,b/gpt-4o'",
         ] {

@@ -72,6 +72,9 @@ struct Str<'t> {
 struct Found<'t> {
     literal: Node<'t>,
     via: Via,
+    /// The innermost same-file name the value was reached through (`LLM` in `LLM =
+    /// os.getenv("X", "…")`, `model=LLM`).
+    holder: Option<String>,
 }
 
 struct Walk<'t, 'c> {
@@ -364,6 +367,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             return self.string_value(n).map(|_| Found {
                 literal: n,
                 via: Via::Literal,
+                holder: None,
             });
         }
         if self.is(self.syntax.identifiers, n) {
@@ -382,6 +386,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             return Some(Found {
                 literal: found.literal,
                 via,
+                holder: found.holder.or_else(|| Some(name.to_string())),
             });
         }
         if let Some((callee, args)) = self.callee(n) {
@@ -400,6 +405,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                 return Some(Found {
                     literal: found.literal,
                     via: Via::EnvDefault { var },
+                    holder: found.holder,
                 });
             }
             let first = *positional.first()?;
@@ -411,6 +417,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             return Some(Found {
                 literal: found.literal,
                 via,
+                holder: found.holder,
             });
         }
         if let Some(&(_, ops)) = self.syntax.fallbacks.iter().find(|f| f.0 == n.kind()) {
@@ -438,6 +445,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                 return Some(Found {
                     literal: found.literal,
                     via,
+                    holder: found.holder,
                 });
             }
         }
@@ -536,10 +544,16 @@ impl<'t, 'c> Walk<'t, 'c> {
             return false;
         }
         // A name the catalog does not know counts only where it is plainly a model choice: the
-        // value of a model key, of a model-named constant, or an environment default. Not the
-        // argument of some other call (`openai.image("dall-e-3")`), which may not be a text model.
+        // value of a model key, of a model-named constant, or an environment default given
+        // there (`model=os.getenv(…)`, `OPENAI_MODEL = os.getenv(…)`, not `LLM = os.getenv(…)`).
+        // Not the argument of some other call (`openai.image("dall-e-3")`), which may not be a
+        // text model.
         let direct = match &found.via {
-            Via::Literal | Via::EnvDefault { .. } => true,
+            Via::Literal => true,
+            Via::EnvDefault { .. } => found
+                .holder
+                .as_ref()
+                .is_none_or(|h| self.rules.is_model_key(h)),
             Via::Constant { name, .. } => self.rules.is_model_key(name),
             Via::Call { .. } => false,
         };
@@ -659,7 +673,11 @@ impl<'t, 'c> Walk<'t, 'c> {
                 };
                 let at = self.span(n);
                 self.add_site(
-                    Found { literal: n, via },
+                    Found {
+                        literal: n,
+                        via,
+                        holder: None,
+                    },
                     None,
                     at,
                     statement,
