@@ -124,13 +124,11 @@ impl Prefilter {
         // `model=os.getenv(…)`, `model: fields?.model || "acme-7"` (over up to three lines).
         // `model_name="page"` in a Django migration is not, and such files are not parsed.
         let words = ExtractRules::get().model_key_words();
-        let key = format!(r#"(?i)(?:{})[a-z_.-]*["']?\s*"#, words.join("|"));
+        let key = format!(r#"(?i-u)(?:{})[a-z_.-]*["']?\s*"#, words.join("|"));
         let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
         let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
-        let fallback = r#"[^;\n]{0,160}?(?:\n[^;\n]{0,160}?){0,2}?(?:\|\||\?\?|\bor\b)\s*"#;
-        let code = format!(
-            r#"{key}{annotation}[:=]\s*(?:["'`]{{1,3}}(?P<value>{versioned})|os\.|process\.env|getenv|environ|{fallback}["'`]{{1,3}}(?P<fallback>{versioned}))"#
-        );
+        // In code, what follows the key is read by `code_value`.
+        let code = format!(r#"{key}{annotation}[:=]\s*"#);
         let config = format!(r#"{key}[:=]\s*["']?(?P<value>{versioned})"#);
         let keys = AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -202,16 +200,18 @@ impl Prefilter {
             if !std::str::from_utf8(key).is_ok_and(|k| ExtractRules::get().is_model_key(k)) {
                 return false;
             }
-            let Some(value) = c.name("value").or_else(|| c.name("fallback")) else {
-                return true; // an environment lookup: its default decides
+            let is_model = |at: usize| {
+                let run = bytes[at..]
+                    .iter()
+                    .take(200)
+                    .take_while(|&&b| is_name_byte(b))
+                    .count();
+                std::str::from_utf8(&bytes[at..at + run]).is_ok_and(|v| cx.is_model_text(v))
             };
-            let run = bytes[value.start()..]
-                .iter()
-                .take(200)
-                .take_while(|&&b| is_name_byte(b))
-                .count();
-            std::str::from_utf8(&bytes[value.start()..value.start() + run])
-                .is_ok_and(|v| cx.is_model_text(v))
+            match c.name("value") {
+                Some(value) => is_model(value.start()),
+                None => code_value(bytes, whole.end(), is_model),
+            }
         })
     }
 
@@ -452,6 +452,66 @@ fn trim_start(s: &[u8]) -> &[u8] {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(hay, needle).is_some()
+}
+
+/// After a model key in code (`model=`, `model: `): a quoted literal, an environment lookup, or
+/// a fallback to a literal within the statement's next three lines (`fields?.model ?? "x-7"`,
+/// `args.model or 'x-7'`). `is_model` judges the literal starting at an offset.
+fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool {
+    let literal = |at: usize| {
+        let quotes = bytes[at..]
+            .iter()
+            .take(3)
+            .take_while(|b| matches!(b, b'"' | b'\'' | b'`'))
+            .count();
+        quotes > 0 && is_model(at + quotes)
+    };
+    let rest = &bytes[at..];
+    let lookup = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+    if literal(at)
+        || [&b"os."[..], b"process.env", b"getenv", b"environ"]
+            .into_iter()
+            .any(lookup)
+    {
+        return true;
+    }
+    let mut lines = 0;
+    let mut i = at;
+    while i < bytes.len() && i - at < 600 {
+        let op = match bytes[i] {
+            b';' => return false,
+            b'\n' => {
+                lines += 1;
+                if lines == 3 {
+                    return false;
+                }
+                0
+            }
+            b'|' if bytes.get(i + 1) == Some(&b'|') => 2,
+            b'?' if bytes.get(i + 1) == Some(&b'?') => 2,
+            b'o' if bytes.get(i + 1) == Some(&b'r')
+                && i > 0
+                && bytes[i - 1].is_ascii_whitespace()
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_whitespace) =>
+            {
+                2
+            }
+            _ => 0,
+        };
+        if op > 0 {
+            let ws = bytes[i + op..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            if literal(i + op + ws) {
+                return true;
+            }
+            i += op;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// Can extraction read an integer from the value at the start of `rest`, in `file`: a number,
