@@ -3,18 +3,20 @@
 #
 #   bench/run.sh [--no-ast-grep] [--no-build] CORPUS [CORPUS...]
 #
-# For each corpus, measures (hyperfine, --warmup 1, RUNS runs, median wall time) and peak RSS
-# (GNU time %M, max over all runs incl. warm-up) of:
+# For each corpus, measures wall time, CPU time and peak RSS (GNU time) of RUNS rounds, each
+# round running every tool once in turn, after one warm-up run of each:
 #   ripgrep   rg -c -f bench/model-regex.txt CORPUS
 #   costlint  target/release/costlint scan --format json CORPUS
 #   ast-grep  ast-grep scan -c bench/ast-grep/sgconfig.yml --json=stream CORPUS
 # All output goes to /dev/null; no tool gets a thread limit; all walk the corpus with the same
-# ignore rules (.gitignore, hidden files skipped).
+# ignore rules (.gitignore, hidden files skipped). Rounds interleave the tools, and ratios are
+# the median of each round's ratio: a shared machine whose speed drifts over minutes skews
+# every tool of a round alike, where timing all runs of one tool, then the next, would not.
 #
 # Environment:
 #   RUNS=5           timed runs per tool and corpus
 #   AST_GREP=path    ast-grep binary (else PATH, else /work/tools/ast-grep/node_modules/.bin)
-#   OUT_DIR=dir      where raw hyperfine JSON and RSS logs go (default: a new temp dir)
+#   OUT_DIR=dir      where the raw timings and outputs go (default: a new temp dir)
 #
 # Never downloads anything: corpora and peer tools must already be there (see bench/README.md).
 set -euo pipefail
@@ -59,12 +61,11 @@ done
 
 # --- Tools ----------------------------------------------------------------------------------
 command -v rg >/dev/null || die "ripgrep (rg) not found: apt-get install ripgrep"
-command -v hyperfine >/dev/null || die "hyperfine not found: apt-get install hyperfine"
 [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 \
   || die "GNU time not found at /usr/bin/time: apt-get install time"
 if command -v jq >/dev/null; then JSON=jq
 elif command -v python3 >/dev/null; then JSON=python3
-else die "need jq or python3 to read hyperfine's JSON: apt-get install jq"; fi
+else die "need jq or python3 to read JSON output: apt-get install jq"; fi
 [ -f "$REGEX_FILE" ] || die "$REGEX_FILE is missing"
 REGEX=$(head -n1 "$REGEX_FILE")
 
@@ -100,14 +101,6 @@ OUT_DIR=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/costlint-bench.XXXXXX")}
 mkdir -p "$OUT_DIR"
 
 # --- Helpers ----------------------------------------------------------------------------------
-# hyperfine JSON -> "median user_plus_system_mean"
-hf_stats() {
-  if [ $JSON = jq ]; then
-    jq -r '.results[0] | "\(.median) \(.user + .system)"' "$1"
-  else
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(r["median"], r["user"]+r["system"])' "$1"
-  fi
-}
 is_json() {
   [ -s "$1" ] || return 1
   if [ $JSON = jq ]; then jq -e . "$1" >/dev/null 2>&1
@@ -134,27 +127,32 @@ q() { printf '%q' "$1"; }
 machine_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '/^cpu /{print ($2+$3+$4+$7+$8+$9)/hz; exit}' /proc/stat
 }
-# CPU seconds used so far by this shell's finished children (hyperfine and what it ran).
+# CPU seconds used so far by this shell's finished children (the tools it timed).
 # Call as `children_cpu VAR`, not in $(...): a subshell has no finished children of its own.
 children_cpu() {
   times > "$OUT_DIR/.times"
   printf -v "$1" '%s' "$(awk 'NR==2{ for (i=1;i<=2;i++){ split($i,a,"m"); sub("s","",a[2]); s+=a[1]*60+a[2] } print s }' "$OUT_DIR/.times")"
 }
 
-# measure NAME CMD: hyperfine with warm-up, GNU time around every run for peak RSS.
-# Sets M_MEDIAN, M_CPU, M_RSS_MB.
-measure() {
-  local name=$1 cmd=$2 json="$OUT_DIR/$3.json" rss="$OUT_DIR/$3.rss"
-  : > "$rss"
-  note "  measuring $name ($RUNS runs + 1 warm-up)..."
-  hyperfine --style none --warmup 1 --runs "$RUNS" --ignore-failure \
-    --export-json "$json" --command-name "$name" \
-    "/usr/bin/time -a -o $(q "$rss") -f %M $cmd" >/dev/null
-  read -r M_MEDIAN M_CPU < <(hf_stats "$json")
-  # GNU time also writes "Command exited with non-zero status N" lines: keep numbers only.
-  local kb
-  kb=$(grep -E '^[0-9]+$' "$rss" | sort -n | tail -n1)
-  M_RSS_MB=$(awk -v k="${kb:-0}" 'BEGIN{printf "%.1f", k/1024}')
+# time_once TAG CMD: runs CMD once; appends "wall user+sys rss_kb" to $OUT_DIR/TAG.times.
+time_once() {
+  local tag=$1 cmd=$2 t0 t1 usage
+  t0=$(date +%s.%N)
+  /usr/bin/time -o "$OUT_DIR/.usage" -f "%U %S %M" bash -c "$cmd" || true
+  t1=$(date +%s.%N)
+  # GNU time also writes "Command exited with non-zero status N": keep the numbers line.
+  usage=$(grep -E '^[0-9.]+ [0-9.]+ [0-9]+$' "$OUT_DIR/.usage" | tail -n1)
+  awk -v a="$t0" -v b="$t1" -v u="$usage" 'BEGIN{split(u,x," "); printf "%.4f %.3f %d\n", b-a, x[1]+x[2], x[3]}' \
+    >> "$OUT_DIR/$tag.times"
+}
+# stats TAG -> "median_wall mean_cpu max_rss_mb" over the rounds in $OUT_DIR/TAG.times.
+stats() {
+  sort -n "$OUT_DIR/$1.times" | awk '{w[NR]=$1; c+=$2; if($3>r)r=$3} END{m=(NR%2)?w[(NR+1)/2]:(w[NR/2]+w[NR/2+1])/2; printf "%.4f %.3f %.1f\n", m, c/NR, r/1024}'
+}
+# ratio A B -> the median over rounds of (A's wall / B's wall).
+ratio() {
+  paste -d' ' "$OUT_DIR/$1.times" "$OUT_DIR/$2.times" | awk '{print $1/$4}' | sort -n \
+    | awk '{r[NR]=$1} END{printf "%.2f", (NR%2)?r[(NR+1)/2]:(r[NR/2]+r[NR/2+1])/2}'
 }
 
 ver() { "$@" 2>/dev/null | head -n1 || true; }
@@ -166,8 +164,8 @@ cl_ver=""; [ $build_failed = 0 ] && cl_ver=$(ver "$COSTLINT" --version)
 echo "costlint:  ${cl_ver:-?} ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'no commit'))"
 echo "ripgrep:   $(ver rg --version)"
 [ $use_ast_grep = 1 ] && echo "ast-grep:  $(ver "$AG" --version) ($AG)"
-echo "hyperfine: $(ver hyperfine --version)"
-echo "runs:      $RUNS timed + 1 warm-up per tool; wall = median; RSS = max over runs"
+echo "runs:      1 warm-up + $RUNS rounds, each running every tool once in turn; wall = median,"
+echo "           ratios = median of the rounds' ratios, cpu = mean user+sys, RSS = max"
 echo "regex:     $REGEX"
 echo "raw data:  $OUT_DIR"
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
@@ -227,22 +225,25 @@ for corpus in "${corpora[@]}"; do
   fi
 
   mc0=$(machine_cpu); children_cpu cc0; wall0=$(date +%s.%N)
-  measure ripgrep "$C_RG" "$tag.rg"
-  rg_med=$M_MEDIAN
-  rows=("ripgrep|$M_MEDIAN|$M_CPU|$M_RSS_MB|$rg_out matching lines")
-  cl_med=""
+  tools=(rg); [ $cl_ok = 1 ] && tools+=(costlint); [ $use_ast_grep = 1 ] && tools+=(ast-grep)
+  declare -A CMD=([rg]="$C_RG" [costlint]="$C_CL" [ast-grep]="$C_AG")
+  for t in "${tools[@]}"; do : > "$OUT_DIR/$tag.$t.times"; done
+  note "  warm-up, then $RUNS rounds of: ${tools[*]}..."
+  for t in "${tools[@]}"; do bash -c "${CMD[$t]}" || true; done
+  for ((round = 1; round <= RUNS; round++)); do
+    for t in "${tools[@]}"; do time_once "$tag.$t" "${CMD[$t]}"; done
+  done
+  read -r rg_med rg_cpu rg_rss < <(stats "$tag.rg")
+  rows=("ripgrep|$rg_med|1.00|$rg_cpu|$rg_rss|$rg_out matching lines")
   if [ $cl_ok = 1 ]; then
-    measure costlint "$C_CL" "$tag.costlint"
-    cl_med=$M_MEDIAN
-    rows+=("costlint|$M_MEDIAN|$M_CPU|$M_RSS_MB|$cl_out")
+    read -r med cpu rss < <(stats "$tag.costlint")
+    rows+=("costlint|$med|$(ratio "$tag.costlint" "$tag.rg")|$cpu|$rss|$cl_out")
   else
-    rows+=("costlint|n/a|n/a|n/a|n/a")
+    rows+=("costlint|n/a|n/a|n/a|n/a|n/a")
   fi
-  ag_med=""
   if [ $use_ast_grep = 1 ]; then
-    measure ast-grep "$C_AG" "$tag.ast-grep"
-    ag_med=$M_MEDIAN
-    rows+=("ast-grep|$M_MEDIAN|$M_CPU|$M_RSS_MB|$ag_out")
+    read -r med cpu rss < <(stats "$tag.ast-grep")
+    rows+=("ast-grep|$med|$(ratio "$tag.ast-grep" "$tag.rg")|$cpu|$rss|$ag_out")
   fi
 
   mc1=$(machine_cpu); children_cpu cc1; wall1=$(date +%s.%N)
@@ -261,17 +262,16 @@ for corpus in "${corpora[@]}"; do
   echo
   printf '%-9s %10s %9s %9s %11s  %s\n' tool "median s" "vs rg" "cpu s" "peak RSS MB" output
   for row in "${rows[@]}"; do
-    IFS='|' read -r t med cpu rss out <<< "$row"
+    IFS='|' read -r t med r cpu rss out <<< "$row"
     if [ "$med" = n/a ]; then
       printf '%-9s %10s %9s %9s %11s  %s\n' "$t" n/a n/a n/a n/a "$out"
     else
-      awk -v t="$t" -v m="$med" -v r="$rg_med" -v c="$cpu" -v s="$rss" -v o="$out" \
-        'BEGIN{printf "%-9s %10.3f %8.2fx %9.2f %11s  %s\n", t, m, (r>0 ? m/r : 0), c, s, o}'
+      printf '%-9s %10.3f %8sx %9.2f %11s  %s\n' "$t" "$med" "$r" "$cpu" "$rss" "$out"
     fi
   done
   if [ $use_ast_grep = 1 ]; then
-    if [ -n "$cl_med" ]; then
-      awk -v a="$ag_med" -v c="$cl_med" 'BEGIN{printf "costlint vs ast-grep speedup: %.2fx (ast-grep median / costlint median)\n", a/c}'
+    if [ $cl_ok = 1 ]; then
+      echo "costlint vs ast-grep speedup: $(ratio "$tag.ast-grep" "$tag.costlint")x (median over rounds of ast-grep's wall / costlint's)"
     else
       echo "costlint vs ast-grep speedup: n/a"
     fi
