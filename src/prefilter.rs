@@ -625,58 +625,74 @@ fn versioned_name_follows(rest: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// A prefilter for the builtin catalog and some deployment names.
+    struct Fixture {
+        deployments: BTreeMap<String, String>,
+        prefilter: Prefilter,
+    }
+
+    impl Fixture {
+        fn new(deployments: &[(&str, &str)]) -> Fixture {
+            let deployments: BTreeMap<String, String> = deployments
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let prefilter = Prefilter::new(Catalog::builtin(), &deployments);
+            Fixture {
+                deployments,
+                prefilter,
+            }
+        }
+
+        fn wants(&self, lang: Lang, text: impl AsRef<[u8]>) -> bool {
+            let cx = Context {
+                catalog: Catalog::builtin(),
+                deployments: &self.deployments,
+            };
+            self.prefilter.wants(&cx, lang, text.as_ref())
+        }
+    }
+
     #[test]
     fn every_catalog_model_passes_in_every_format() {
         let catalog = Catalog::builtin();
-        let deployments = BTreeMap::new();
-        let cx = Context {
-            catalog,
-            deployments: &deployments,
-        };
-        let pf = Prefilter::new(catalog, &deployments);
+        let pf = Fixture::new(&[]);
         for m in catalog.iter() {
             for text in [format!("x = \"{}\"", m.id), format!("y('{}')", m.id)] {
-                assert!(pf.wants(&cx, Lang::Python, text.as_bytes()), "{text}");
-                assert!(pf.wants(&cx, Lang::TypeScript, text.as_bytes()), "{text}");
+                assert!(pf.wants(Lang::Python, text.as_bytes()), "{text}");
+                assert!(pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
             }
             for text in [
                 format!("model: {}", m.id),
                 format!("- {}\n", m.id),
                 format!("X={}", m.id),
             ] {
-                assert!(pf.wants(&cx, Lang::Yaml, text.as_bytes()), "{text}");
-                assert!(pf.wants(&cx, Lang::Env, text.as_bytes()), "{text}");
+                assert!(pf.wants(Lang::Yaml, text.as_bytes()), "{text}");
+                assert!(pf.wants(Lang::Env, text.as_bytes()), "{text}");
             }
         }
     }
 
     #[test]
     fn ordinary_code_and_prose_are_rejected() {
-        let deployments = BTreeMap::new();
-        let cx = Context {
-            catalog: Catalog::builtin(),
-            deployments: &deployments,
-        };
-        let pf = Prefilter::new(Catalog::builtin(), &deployments);
+        let pf = Fixture::new(&[]);
         let code = "import openai\nclient = openai.OpenAI()\nclass Meta:\n    model = Article\nfoo = 'so1x'\n";
-        assert!(!pf.wants(&cx, Lang::Python, code.as_bytes()));
+        assert!(!pf.wants(Lang::Python, code.as_bytes()));
         assert!(!pf.wants(
-            &cx,
             Lang::Python,
             b"# we moved to gpt-4o last year\nx = 'runs on gpt-4o daily'\n"
         ));
-        assert!(!pf.wants(&cx, Lang::Python, b"f\"gpt-{version}\""));
-        assert!(!pf.wants(&cx, Lang::Python, b"AddField(model_name='page')"));
-        assert!(!pf.wants(&cx, Lang::Yaml, b"model: page\n"));
-        assert!(pf.wants(&cx, Lang::Python, b"f(max_tokens=3)"));
-        assert!(pf.wants(&cx, Lang::Python, b"N = 5\nf(max_tokens = N)"));
-        assert!(pf.wants(&cx, Lang::Python, b"class C:\n    max_tokens: int = 1024\n"));
+        assert!(!pf.wants(Lang::Python, b"f\"gpt-{version}\""));
+        assert!(!pf.wants(Lang::Python, b"AddField(model_name='page')"));
+        assert!(!pf.wants(Lang::Yaml, b"model: page\n"));
+        assert!(pf.wants(Lang::Python, b"f(max_tokens=3)"));
+        assert!(pf.wants(Lang::Python, b"N = 5\nf(max_tokens = N)"));
+        assert!(pf.wants(Lang::Python, b"class C:\n    max_tokens: int = 1024\n"));
         assert!(pf.wants(
-            &cx,
             Lang::TypeScript,
             b"{ maxTokens: (LIMIT) }\nconst LIMIT = 9;"
         ));
-        assert!(pf.wants(&cx, Lang::Json, b"{\"max_tokens\": \"300\"}"));
+        assert!(pf.wants(Lang::Json, b"{\"max_tokens\": \"300\"}"));
         // Values extraction cannot read, and a limit that binds to nothing: nothing to find.
         for text in [
             "f(max_tokens = n)",
@@ -686,31 +702,26 @@ mod tests {
             "x = {'max_tokens': None}",
             "case 'max_tokens':\n    return 1",
         ] {
-            assert!(!pf.wants(&cx, Lang::Python, text.as_bytes()), "{text}");
+            assert!(!pf.wants(Lang::Python, text.as_bytes()), "{text}");
         }
         for text in [
             "const o = { maxTokens: params.maxTokens };",
             "interface O { maxTokens: number; }",
             "const o = { max_tokens: options?.maxOutputTokens ?? 8192 };",
         ] {
-            assert!(!pf.wants(&cx, Lang::TypeScript, text.as_bytes()), "{text}");
+            assert!(!pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
         }
-        assert!(pf.wants(&cx, Lang::Json, b"{\"max_tokens\": 3}"));
-        assert!(pf.wants(&cx, Lang::Env, b"OPENAI_MAX_TOKENS_LIMIT=3"));
-        assert!(pf.wants(&cx, Lang::TypeScript, b"{ maxOutputTokens: 3 }"));
-        assert!(!pf.wants(
-            &cx,
-            Lang::TypeScript,
-            b"interface O { max_tokens?: number }"
-        ));
-        assert!(!pf.wants(&cx, Lang::Python, b"# set max_tokens to bound the reply"));
-        assert!(pf.wants(&cx, Lang::Python, b"f(model='my-ft-9')"));
-        assert!(pf.wants(&cx, Lang::Python, b"MODEL: str = 'acme-7'"));
-        assert!(pf.wants(&cx, Lang::Yaml, b"llm:\n  model: acme-7\n"));
-        assert!(pf.wants(&cx, Lang::TypeScript, b"x = 'o3'"));
-        assert!(pf.wants(&cx, Lang::TypeScript, b"x = \"openai/gpt-4o\""));
+        assert!(pf.wants(Lang::Json, b"{\"max_tokens\": 3}"));
+        assert!(pf.wants(Lang::Env, b"OPENAI_MAX_TOKENS_LIMIT=3"));
+        assert!(pf.wants(Lang::TypeScript, b"{ maxOutputTokens: 3 }"));
+        assert!(!pf.wants(Lang::TypeScript, b"interface O { max_tokens?: number }"));
+        assert!(!pf.wants(Lang::Python, b"# set max_tokens to bound the reply"));
+        assert!(pf.wants(Lang::Python, b"f(model='my-ft-9')"));
+        assert!(pf.wants(Lang::Python, b"MODEL: str = 'acme-7'"));
+        assert!(pf.wants(Lang::Yaml, b"llm:\n  model: acme-7\n"));
+        assert!(pf.wants(Lang::TypeScript, b"x = 'o3'"));
+        assert!(pf.wants(Lang::TypeScript, b"x = \"openai/gpt-4o\""));
         assert!(pf.wants(
-            &cx,
             Lang::Python,
             b"x = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'"
         ));
@@ -718,12 +729,7 @@ mod tests {
 
     #[test]
     fn comment_lines_never_count() {
-        let deployments = BTreeMap::new();
-        let cx = Context {
-            catalog: Catalog::builtin(),
-            deployments: &deployments,
-        };
-        let pf = Prefilter::new(Catalog::builtin(), &deployments);
+        let pf = Fixture::new(&[]);
         let rejected: &[(Lang, &str)] = &[
             (
                 Lang::Python,
@@ -742,7 +748,7 @@ mod tests {
             (Lang::Env, "# OPENAI_MODEL=gpt-4o\n"),
         ];
         for (lang, text) in rejected {
-            assert!(!pf.wants(&cx, *lang, text.as_bytes()), "{text}");
+            assert!(!pf.wants(*lang, text.as_bytes()), "{text}");
         }
         // Code on the same line, or a `*` line that is not inside a block comment, still counts.
         let kept: &[(Lang, &str)] = &[
@@ -753,19 +759,13 @@ mod tests {
             (Lang::Json, "{\"//\": 1,\n\"model\": \"gpt-4o\"}"),
         ];
         for (lang, text) in kept {
-            assert!(pf.wants(&cx, *lang, text.as_bytes()), "{text}");
+            assert!(pf.wants(*lang, text.as_bytes()), "{text}");
         }
     }
 
     #[test]
     fn a_token_counts_only_in_a_value_that_may_name_a_model() {
-        let deployments = BTreeMap::from([("prod-chat".to_string(), "gpt-4o".to_string())]);
-        let catalog = Catalog::builtin();
-        let cx = Context {
-            catalog,
-            deployments: &deployments,
-        };
-        let pf = Prefilter::new(catalog, &deployments);
+        let pf = Fixture::new(&[("prod-chat", "gpt-4o")]);
         for text in [
             "import { x } from './claude-code-bridge';",
             "const dir = '/sandbox/claude-code-session';",
@@ -777,7 +777,7 @@ mod tests {
             "const cfg = { family: 'gpt-41' };",
             "const LLM = process.env.LLM ?? 'acme-llm-7';",
         ] {
-            assert!(!pf.wants(&cx, Lang::TypeScript, text.as_bytes()), "{text}");
+            assert!(!pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
         }
         for text in [
             "f('openai/gpt-4o')",
@@ -788,18 +788,13 @@ mod tests {
             "f('prod-chat')",
             "const label = 'a,b/gpt-4o'",
         ] {
-            assert!(pf.wants(&cx, Lang::TypeScript, text.as_bytes()), "{text}");
+            assert!(pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
         }
     }
 
     #[test]
     fn python_docstrings_and_comments_are_prose() {
-        let deployments = BTreeMap::new();
-        let cx = Context {
-            catalog: Catalog::builtin(),
-            deployments: &deployments,
-        };
-        let pf = Prefilter::new(Catalog::builtin(), &deployments);
+        let pf = Fixture::new(&[]);
         let doc = r#"def f():
     """Example:
 
@@ -807,7 +802,7 @@ mod tests {
     """
     return 1  # model='gpt-4o'
 "#;
-        assert!(!pf.wants(&cx, Lang::Python, doc.as_bytes()));
+        assert!(!pf.wants(Lang::Python, doc.as_bytes()));
         // Quotes and `#` inside strings open nothing.
         for text in [
             "x = '#'\ny = 'gpt-4o'\n",
@@ -816,31 +811,26 @@ mod tests {
             "x = \"\"\"gpt-4o\"\"\"\n",
             "x = '''a'''; y = 'gpt-4o'\n",
         ] {
-            assert!(pf.wants(&cx, Lang::Python, text.as_bytes()), "{text}");
+            assert!(pf.wants(Lang::Python, text.as_bytes()), "{text}");
         }
     }
 
     #[test]
     fn json_strings_are_double_quoted_and_unknown_names_need_a_model_key() {
-        let deployments = BTreeMap::new();
-        let cx = Context {
-            catalog: Catalog::builtin(),
-            deployments: &deployments,
-        };
-        let pf = Prefilter::new(Catalog::builtin(), &deployments);
+        let pf = Fixture::new(&[]);
         for text in [
             r#"{"description": "Examples: `gemini-1.5-pro` or `gemini-2.0`"}"#,
             r#"{"to": "pipeline-components/agents-1/deep-research-agent"}"#,
             r#"{"id": 'gpt-4o'}"#,
         ] {
-            assert!(!pf.wants(&cx, Lang::Json, text.as_bytes()), "{text}");
+            assert!(!pf.wants(Lang::Json, text.as_bytes()), "{text}");
         }
         for text in [
             r#"{"m": "gpt-4o"}"#,
             r#"{"model": "acme-llm-7"}"#,
             r#"{"llm": {"default_model_name": "acme-llm-7"}}"#,
         ] {
-            assert!(pf.wants(&cx, Lang::Json, text.as_bytes()), "{text}");
+            assert!(pf.wants(Lang::Json, text.as_bytes()), "{text}");
         }
     }
 }
