@@ -185,12 +185,12 @@ impl Prefilter {
             if text.in_comment(whole.start()) || text.in_long_string(whole.start()).is_some() {
                 return false;
             }
-            // The whole key: the identifier the key word ends (`default_model`, `OPENAI_MODEL`)
-            // and whatever follows it (`model_name`, `modelId`).
+            // The whole key: the name the key word ends (`default_model`, `OPENAI_MODEL`,
+            // `'ai-o11y-deployment-id'`) and whatever follows it (`model_name`, `modelId`).
             let head = bytes[..whole.start()]
                 .iter()
                 .rev()
-                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
                 .count();
             let tail = bytes[whole.start()..]
                 .iter()
@@ -230,13 +230,15 @@ impl Prefilter {
             // like `max_tokens?: number`, prose, or a value computed at run time
             // (`maxTokens: params.maxTokens`), which extraction keeps only where it binds to a
             // model, and a model token brings such a file in anyway.
+            // The name ends with the limit (`SUMMARY_MAX_TOKENS`), as extraction compares whole
+            // names: `maxTokensPerDoc` is not a limit.
             let rest = &bytes[m.end()..];
-            let name_tail = rest
-                .iter()
-                .take(64)
-                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-                .count();
-            let rest = &rest[name_tail..];
+            if rest
+                .first()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            {
+                return false;
+            }
             let quote = usize::from(matches!(rest.first(), Some(b'"' | b'\'')));
             let gap = rest[quote..]
                 .iter()
@@ -245,13 +247,13 @@ impl Prefilter {
                 .count();
             let sep = quote + gap;
             return match rest.get(sep) {
-                Some(b'=') => readable_value(bytes, &rest[sep + 1..]),
+                Some(b'=') => readable_value(bytes, &rest[sep + 1..], 0),
                 // `max_tokens: 500`, or an annotation then a value: `max_tokens: int = 500`.
                 Some(b':') => {
                     let line = &rest[sep + 1..];
                     let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
-                    readable_value(bytes, &rest[sep + 1..])
-                        || annotated_value(line).is_some_and(|v| readable_value(bytes, v))
+                    readable_value(bytes, &rest[sep + 1..], 0)
+                        || annotated_value(line).is_some_and(|v| readable_value(bytes, v, 0))
                 }
                 _ => false,
             };
@@ -515,10 +517,10 @@ fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool
 }
 
 /// Can extraction read an integer from the value at the start of `rest`, in `file`: a number,
-/// a string holding one, or a name assigned somewhere in the file (a constant)? Not a member,
-/// call or index (`params.max_tokens`, `int(x)`), nor a name never assigned (a parameter, a
-/// type, `None`).
-fn readable_value(file: &[u8], rest: &[u8]) -> bool {
+/// a string holding one, or a name assigned such a value somewhere in the file (a constant)?
+/// Not a member, call or index (`params.max_tokens`, `int(x)`), nor a name never assigned one
+/// (a parameter, a type, `None`). `depth` bounds chains of names, as extraction does.
+fn readable_value(file: &[u8], rest: &[u8], depth: u32) -> bool {
     let skip = |s: &[u8]| {
         s.iter()
             .take_while(|b| b.is_ascii_whitespace() || **b == b'(')
@@ -554,14 +556,19 @@ fn readable_value(file: &[u8], rest: &[u8]) -> bool {
             ];
             !matches!(after.get(gap), Some(b'.' | b'(' | b'['))
                 && !KEYWORDS.contains(&&v[..word])
-                && assigned(file, &v[..word])
+                && assigned(file, &v[..word], depth)
         }
         _ => false,
     }
 }
 
-/// Is `name` assigned anywhere in `file` (`NAME = …`, `NAME: int = …`, `const NAME = …`)?
-fn assigned(file: &[u8], name: &[u8]) -> bool {
+/// Is `name` assigned a readable value anywhere in `file` (`NAME = 500`, `NAME: int = OTHER`,
+/// `const NAME = 500`)? Keyword arguments (`f(NAME=500)`) count too: that errs on the side of
+/// parsing.
+fn assigned(file: &[u8], name: &[u8], depth: u32) -> bool {
+    if depth > 8 {
+        return false;
+    }
     let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
     memchr::memmem::find_iter(file, name).any(|at| {
         if at > 0 && word(file[at - 1]) {
@@ -577,8 +584,11 @@ fn assigned(file: &[u8], name: &[u8]) -> bool {
             .take_while(|b| matches!(b, b' ' | b'\t'))
             .count();
         match line.get(gap) {
-            Some(b'=') => !matches!(line.get(gap + 1), Some(b'=' | b'>')),
-            Some(b':') => annotated_value(&line[gap + 1..]).is_some(),
+            Some(b'=') if !matches!(line.get(gap + 1), Some(b'=' | b'>')) => {
+                readable_value(file, &rest[gap + 1..], depth + 1)
+            }
+            Some(b':') => annotated_value(&line[gap + 1..])
+                .is_some_and(|v| readable_value(file, v, depth + 1)),
             _ => false,
         }
     })
@@ -712,7 +722,21 @@ mod tests {
             assert!(!pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
         }
         assert!(pf.wants(Lang::Json, b"{\"max_tokens\": 3}"));
-        assert!(pf.wants(Lang::Env, b"OPENAI_MAX_TOKENS_LIMIT=3"));
+        assert!(pf.wants(Lang::Env, b"SUMMARY_MAX_TOKENS=3"));
+        // Names that only start with a limit are not limits.
+        assert!(!pf.wants(Lang::Env, b"OPENAI_MAX_TOKENS_LIMIT=3"));
+        assert!(!pf.wants(Lang::TypeScript, b"{ maxTokensPerDoc: 1000 }"));
+        assert!(pf.wants(Lang::Python, b"f(max_tokens_to_sample=300)"));
+        // A name passed along is not a constant; one assigned a number is.
+        assert!(!pf.wants(Lang::Python, b"f(max_output_tokens=max_output_tokens)"));
+        assert!(pf.wants(
+            Lang::Python,
+            b"N = (\n    4_000\n)\nf(max_tokens=M)\nM = N\n"
+        ));
+        assert!(!pf.wants(
+            Lang::TypeScript,
+            b"{ 'ai-o11y-deployment-id': 'deployment-1' }"
+        ));
         assert!(pf.wants(Lang::TypeScript, b"{ maxOutputTokens: 3 }"));
         assert!(!pf.wants(Lang::TypeScript, b"interface O { max_tokens?: number }"));
         assert!(!pf.wants(Lang::Python, b"# set max_tokens to bound the reply"));
