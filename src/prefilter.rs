@@ -22,8 +22,8 @@ use crate::lang::Lang;
 use crate::rules::{normalize, ExtractRules};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
-use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -247,13 +247,13 @@ impl Prefilter {
                 .count();
             let sep = quote + gap;
             return match rest.get(sep) {
-                Some(b'=') => readable_value(bytes, &rest[sep + 1..], 0),
+                Some(b'=') => text.readable(&rest[sep + 1..]),
                 // `max_tokens: 500`, or an annotation then a value: `max_tokens: int = 500`.
                 Some(b':') => {
                     let line = &rest[sep + 1..];
                     let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
-                    readable_value(bytes, &rest[sep + 1..], 0)
-                        || annotated_value(line).is_some_and(|v| readable_value(bytes, v, 0))
+                    text.readable(&rest[sep + 1..])
+                        || annotated_value(line).is_some_and(|v| text.readable(v))
                 }
                 _ => false,
             };
@@ -314,6 +314,8 @@ struct Text<'b> {
     bytes: &'b [u8],
     /// Python comments and triple-quoted strings, scanned at the first token that needs them.
     prose: OnceCell<Vec<Prose>>,
+    /// Names known to be constants with a readable value, or not: each is looked up once.
+    constants: RefCell<HashMap<&'b [u8], bool>>,
 }
 
 /// A Python comment (`#` to the end of the line), or the contents of a triple-quoted string.
@@ -328,6 +330,24 @@ impl<'b> Text<'b> {
             lang,
             bytes,
             prose: OnceCell::new(),
+            constants: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Can extraction read an integer from the value at the start of `rest`: a number, a
+    /// string holding one, or a name assigned such a value somewhere in the file (a constant)?
+    fn readable(&self, rest: &'b [u8]) -> bool {
+        match value_at(rest) {
+            Value::Number => true,
+            Value::Other => false,
+            Value::Name(name) => {
+                if let Some(&known) = self.constants.borrow().get(name) {
+                    return known;
+                }
+                let known = assigned(self.bytes, name, &mut Vec::new());
+                self.constants.borrow_mut().insert(name, known);
+                known
+            }
         }
     }
 
@@ -516,22 +536,28 @@ fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool
     false
 }
 
-/// Can extraction read an integer from the value at the start of `rest`, in `file`: a number,
-/// a string holding one, or a name assigned such a value somewhere in the file (a constant)?
-/// Not a member, call or index (`params.max_tokens`, `int(x)`), nor a name never assigned one
-/// (a parameter, a type, `None`). `depth` bounds chains of names, as extraction does.
-fn readable_value(file: &[u8], rest: &[u8], depth: u32) -> bool {
-    let skip = |s: &[u8]| {
-        s.iter()
-            .take_while(|b| b.is_ascii_whitespace() || **b == b'(')
-            .count()
-    };
-    let mut v = &rest[skip(rest).min(rest.len())..];
+/// What a value starts with, as far as reading an integer from it goes.
+enum Value<'f> {
+    /// A number, or a string holding one.
+    Number,
+    /// A name: readable if it is a constant assigned a readable value.
+    Name(&'f [u8]),
+    /// A member, call or index (`params.max_tokens`, `int(x)`), or a name that is never
+    /// assigned (`None`, `this`).
+    Other,
+}
+
+fn value_at(rest: &[u8]) -> Value<'_> {
+    let skip = rest
+        .iter()
+        .take_while(|b| b.is_ascii_whitespace() || **b == b'(')
+        .count();
+    let mut v = &rest[skip..];
     if let Some(b'"' | b'\'' | b'`') = v.first() {
         v = &v[1..];
     }
     match v.first() {
-        Some(b) if b.is_ascii_digit() => true,
+        Some(b) if b.is_ascii_digit() => Value::Number,
         Some(b) if b.is_ascii_alphabetic() || matches!(b, b'_' | b'$') => {
             let word = v
                 .iter()
@@ -554,21 +580,26 @@ fn readable_value(file: &[u8], rest: &[u8], depth: u32) -> bool {
                 b"self",
                 b"this",
             ];
-            !matches!(after.get(gap), Some(b'.' | b'(' | b'['))
-                && !KEYWORDS.contains(&&v[..word])
-                && assigned(file, &v[..word], depth)
+            if matches!(after.get(gap), Some(b'.' | b'(' | b'[')) || KEYWORDS.contains(&&v[..word])
+            {
+                Value::Other
+            } else {
+                Value::Name(&v[..word])
+            }
         }
-        _ => false,
+        _ => Value::Other,
     }
 }
 
 /// Is `name` assigned a readable value anywhere in `file` (`NAME = 500`, `NAME: int = OTHER`,
 /// `const NAME = 500`)? Keyword arguments (`f(NAME=500)`) count too: that errs on the side of
-/// parsing.
-fn assigned(file: &[u8], name: &[u8], depth: u32) -> bool {
-    if depth > 8 {
+/// parsing. `seen` holds the names already looked up in this search: each is looked up once, so
+/// chains and cycles of names (`max_tokens=max_tokens`) cost one pass over the file per name.
+fn assigned<'f>(file: &'f [u8], name: &'f [u8], seen: &mut Vec<&'f [u8]>) -> bool {
+    if seen.contains(&name) || seen.len() > 16 {
         return false;
     }
+    seen.push(name);
     let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
     memchr::memmem::find_iter(file, name).any(|at| {
         if at > 0 && word(file[at - 1]) {
@@ -585,13 +616,23 @@ fn assigned(file: &[u8], name: &[u8], depth: u32) -> bool {
             .count();
         match line.get(gap) {
             Some(b'=') if !matches!(line.get(gap + 1), Some(b'=' | b'>')) => {
-                readable_value(file, &rest[gap + 1..], depth + 1)
+                readable(file, &rest[gap + 1..], seen)
             }
-            Some(b':') => annotated_value(&line[gap + 1..])
-                .is_some_and(|v| readable_value(file, v, depth + 1)),
+            Some(b':') => {
+                annotated_value(&line[gap + 1..]).is_some_and(|v| readable(file, v, seen))
+            }
             _ => false,
         }
     })
+}
+
+/// Can extraction read an integer from the value at the start of `rest`, within one search?
+fn readable<'f>(file: &'f [u8], rest: &'f [u8], seen: &mut Vec<&'f [u8]>) -> bool {
+    match value_at(rest) {
+        Value::Number => true,
+        Value::Name(name) => assigned(file, name, seen),
+        Value::Other => false,
+    }
 }
 
 /// The value after an annotation on one line: `int = 500` → `500`; not `==`, `=>`.
@@ -856,5 +897,19 @@ mod tests {
         ] {
             assert!(pf.wants(Lang::Json, text.as_bytes()), "{text}");
         }
+    }
+
+    #[test]
+    fn chains_and_cycles_of_names_are_looked_up_once() {
+        // Each name is followed once per search: before, every occurrence was followed again,
+        // and a file like this one took minutes.
+        let mut text = String::new();
+        for _ in 0..300 {
+            text.push_str("f(max_tokens=max_tokens)\na = b\nb = a\nf(max_tokens=a)\n");
+        }
+        let pf = Fixture::new(&[]);
+        assert!(!pf.wants(Lang::Python, &text));
+        text.push_str("b = 500\n");
+        assert!(pf.wants(Lang::Python, &text));
     }
 }
