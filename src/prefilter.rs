@@ -432,33 +432,24 @@ fn in_comment(lang: Lang, bytes: &[u8], at: usize) -> bool {
             if line.starts_with(b"//") {
                 return true;
             }
-            if contains(line, b"*/") {
-                return false;
-            }
-            if line.starts_with(b"/*") {
-                return true;
-            }
-            if line.first() != Some(&b'*') {
-                return false;
-            }
-            // A ` * ` line is a comment only inside a block opened by a `/*` line above it
-            // (not a multiplication or a generator method that happens to start a line).
-            let mut end = start;
-            while end > 0 {
-                let s = line_start(bytes, end - 1);
-                let above = trim_start(&bytes[s..end - 1]);
-                if contains(above, b"*/") {
+            // A line of a `/* … */` block: it, or the run of ` * ` lines above it, starts at a
+            // `/*` line, with no `*/` on the way (not a multiplication or a generator method
+            // that happens to start a line with `*`).
+            let (mut line, mut start) = (line, start);
+            loop {
+                if contains(line, b"*/") {
                     return false;
                 }
-                if above.starts_with(b"/*") {
+                if line.starts_with(b"/*") {
                     return true;
                 }
-                if above.first() != Some(&b'*') {
+                if line.first() != Some(&b'*') || start == 0 {
                     return false;
                 }
-                end = s;
+                let above = line_start(bytes, start - 1);
+                line = trim_start(&bytes[above..start - 1]);
+                start = above;
             }
-            false
         }
     }
 }
@@ -695,6 +686,13 @@ mod tests {
             }
         }
 
+        /// Asserts that each of `texts` is wanted, or that none is.
+        fn expect(&self, want: bool, lang: Lang, texts: &[&str]) {
+            for text in texts {
+                assert_eq!(self.wants(lang, text), want, "{text}");
+            }
+        }
+
         fn wants(&self, lang: Lang, text: impl AsRef<[u8]>) -> bool {
             let cx = Context {
                 catalog: Catalog::builtin(),
@@ -745,23 +743,27 @@ mod tests {
         ));
         assert!(pf.wants(Lang::Json, b"{\"max_tokens\": \"300\"}"));
         // Values extraction cannot read, and a limit that binds to nothing: nothing to find.
-        for text in [
-            "f(max_tokens = n)",
-            "f(max_tokens=self.max_tokens)",
-            "f(max_tokens=int(os.environ['N']))",
-            "def f(max_completion_tokens: int | None = None): ...",
-            "x = {'max_tokens': None}",
-            "case 'max_tokens':\n    return 1",
-        ] {
-            assert!(!pf.wants(Lang::Python, text.as_bytes()), "{text}");
-        }
-        for text in [
-            "const o = { maxTokens: params.maxTokens };",
-            "interface O { maxTokens: number; }",
-            "const o = { max_tokens: options?.maxOutputTokens ?? 8192 };",
-        ] {
-            assert!(!pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
-        }
+        pf.expect(
+            false,
+            Lang::Python,
+            &[
+                "f(max_tokens = n)",
+                "f(max_tokens=self.max_tokens)",
+                "f(max_tokens=int(os.environ['N']))",
+                "def f(max_completion_tokens: int | None = None): ...",
+                "x = {'max_tokens': None}",
+                "case 'max_tokens':\n    return 1",
+            ],
+        );
+        pf.expect(
+            false,
+            Lang::TypeScript,
+            &[
+                "const o = { maxTokens: params.maxTokens };",
+                "interface O { maxTokens: number; }",
+                "const o = { max_tokens: options?.maxOutputTokens ?? 8192 };",
+            ],
+        );
         assert!(pf.wants(Lang::Json, b"{\"max_tokens\": 3}"));
         assert!(pf.wants(Lang::Env, b"SUMMARY_MAX_TOKENS=3"));
         // Names that only start with a limit are not limits.
@@ -831,30 +833,34 @@ mod tests {
     #[test]
     fn a_token_counts_only_in_a_value_that_may_name_a_model() {
         let pf = Fixture::new(&[("prod-chat", "gpt-4o")]);
-        for text in [
-            "import { x } from './claude-code-bridge';",
-            "const dir = '/sandbox/claude-code-session';",
-            "import type { R } from 'openai/resources/responses';",
-            "f(model_name='embedding-001')",
-            "x = {'model-specification-version': '4'}",
-            "const see = 'see docs/gpt-4o'",
-            "expect(agent).toContain('ai-sdk/openai/0.0.0-test');",
-            "const cfg = { family: 'gpt-41' };",
-            "const LLM = process.env.LLM ?? 'acme-llm-7';",
-        ] {
-            assert!(!pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
-        }
-        for text in [
-            "f('openai/gpt-4o')",
-            "f(\"anthropic:claude-sonnet-4-5\")",
-            "model: fields?.model || \"grok-9-fast\",",
-            "model:\n  fields?.model ??\n  'acme-llm-9',",
-            "const DEFAULT_MODEL = process.env.LLM ?? 'acme-llm-7';",
-            "f('prod-chat')",
-            "const label = 'a,b/gpt-4o'",
-        ] {
-            assert!(pf.wants(Lang::TypeScript, text.as_bytes()), "{text}");
-        }
+        pf.expect(
+            false,
+            Lang::TypeScript,
+            &[
+                "import { x } from './claude-code-bridge';",
+                "const dir = '/sandbox/claude-code-session';",
+                "import type { R } from 'openai/resources/responses';",
+                "f(model_name='embedding-001')",
+                "x = {'model-specification-version': '4'}",
+                "const see = 'see docs/gpt-4o'",
+                "expect(agent).toContain('ai-sdk/openai/0.0.0-test');",
+                "const cfg = { family: 'gpt-41' };",
+                "const LLM = process.env.LLM ?? 'acme-llm-7';",
+            ],
+        );
+        pf.expect(
+            true,
+            Lang::TypeScript,
+            &[
+                "f('openai/gpt-4o')",
+                "f(\"anthropic:claude-sonnet-4-5\")",
+                "model: fields?.model || \"grok-9-fast\",",
+                "model:\n  fields?.model ??\n  'acme-llm-9',",
+                "const DEFAULT_MODEL = process.env.LLM ?? 'acme-llm-7';",
+                "f('prod-chat')",
+                "const label = 'a,b/gpt-4o'",
+            ],
+        );
     }
 
     #[test]
@@ -869,34 +875,40 @@ mod tests {
 "#;
         assert!(!pf.wants(Lang::Python, doc.as_bytes()));
         // Quotes and `#` inside strings open nothing.
-        for text in [
-            "x = '#'\ny = 'gpt-4o'\n",
-            "x = \"'''\"\ny = 'gpt-4o'\n",
-            "x = 'it\\'s'\ny = \"gpt-4o\"\n",
-            "x = \"\"\"gpt-4o\"\"\"\n",
-            "x = '''a'''; y = 'gpt-4o'\n",
-        ] {
-            assert!(pf.wants(Lang::Python, text.as_bytes()), "{text}");
-        }
+        pf.expect(
+            true,
+            Lang::Python,
+            &[
+                "x = '#'\ny = 'gpt-4o'\n",
+                "x = \"'''\"\ny = 'gpt-4o'\n",
+                "x = 'it\\'s'\ny = \"gpt-4o\"\n",
+                "x = \"\"\"gpt-4o\"\"\"\n",
+                "x = '''a'''; y = 'gpt-4o'\n",
+            ],
+        );
     }
 
     #[test]
     fn json_strings_are_double_quoted_and_unknown_names_need_a_model_key() {
         let pf = Fixture::new(&[]);
-        for text in [
-            r#"{"description": "Examples: `gemini-1.5-pro` or `gemini-2.0`"}"#,
-            r#"{"to": "pipeline-components/agents-1/deep-research-agent"}"#,
-            r#"{"id": 'gpt-4o'}"#,
-        ] {
-            assert!(!pf.wants(Lang::Json, text.as_bytes()), "{text}");
-        }
-        for text in [
-            r#"{"m": "gpt-4o"}"#,
-            r#"{"model": "acme-llm-7"}"#,
-            r#"{"llm": {"default_model_name": "acme-llm-7"}}"#,
-        ] {
-            assert!(pf.wants(Lang::Json, text.as_bytes()), "{text}");
-        }
+        pf.expect(
+            false,
+            Lang::Json,
+            &[
+                r#"{"description": "Examples: `gemini-1.5-pro` or `gemini-2.0`"}"#,
+                r#"{"to": "pipeline-components/agents-1/deep-research-agent"}"#,
+                r#"{"id": 'gpt-4o'}"#,
+            ],
+        );
+        pf.expect(
+            true,
+            Lang::Json,
+            &[
+                r#"{"m": "gpt-4o"}"#,
+                r#"{"model": "acme-llm-7"}"#,
+                r#"{"llm": {"default_model_name": "acme-llm-7"}}"#,
+            ],
+        );
     }
 
     #[test]
