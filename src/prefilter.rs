@@ -47,11 +47,43 @@ pub struct Hits {
 
 pub struct Prefilter {
     tokens: AhoCorasick,
-    /// Words that mark where a model may be chosen through a name (`model=MODEL`).
-    keys: AhoCorasick,
     kinds: Vec<Kind>,
-    code_key: Regex,
-    config_key: Regex,
+    keys: Keys,
+}
+
+/// What finds model keys; it does not depend on the catalog.
+#[derive(Clone)]
+struct Keys {
+    /// Words that mark where a model may be chosen through a name (`model=MODEL`).
+    words: AhoCorasick,
+    code: Regex,
+    config: Regex,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        // A name the catalog does not know is only reported when it is model-shaped with a
+        // version digit and written as the value of a model key, directly, as an environment
+        // default or as a fallback: `model="acme-llm-7"`, `MODEL: str = "x-9"`, `model: acme-7`,
+        // `model=os.getenv(…)`, `model: fields?.model || "acme-7"` (over up to three lines).
+        // `model_name="page"` in a Django migration is not, and such files are not parsed.
+        let words = ExtractRules::get().model_key_words();
+        let key = format!(r#"(?i-u)(?:{})[a-z_.-]*["']?\s*"#, words.join("|"));
+        let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
+        let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
+        // In code, what follows the key is read by `code_value`.
+        let code = format!(r#"{key}{annotation}[:=]\s*"#);
+        let config = format!(r#"{key}[:=]\s*["']?(?P<value>{versioned})"#);
+        let words_ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&words)
+            .unwrap_or_else(|e| panic!("prefilter automaton: {e}"));
+        Keys {
+            words: words_ac,
+            code: Regex::new(&code).unwrap_or_else(|e| panic!("{e}")),
+            config: Regex::new(&config).unwrap_or_else(|e| panic!("{e}")),
+        }
+    }
 }
 
 impl Prefilter {
@@ -75,7 +107,8 @@ impl Prefilter {
                 normalize(spelling),
             ]);
         }
-        let draft = Prefilter::build(&models, &limits, None);
+        let keys = Keys::new();
+        let draft = Prefilter::build(&models, &limits, None, keys.clone());
         let cx = Context {
             catalog,
             deployments,
@@ -93,10 +126,15 @@ impl Prefilter {
         }
         // Every file's bytes go through this automaton: a DFA is the fastest kind to run, at a
         // few milliseconds more to build.
-        Prefilter::build(&models, &limits, Some(AhoCorasickKind::DFA))
+        Prefilter::build(&models, &limits, Some(AhoCorasickKind::DFA), keys)
     }
 
-    fn build(models: &[String], limits: &[String], kind: Option<AhoCorasickKind>) -> Prefilter {
+    fn build(
+        models: &[String],
+        limits: &[String],
+        kind: Option<AhoCorasickKind>,
+        keys: Keys,
+    ) -> Prefilter {
         let mut tokens: BTreeMap<&str, Kind> = BTreeMap::new();
         for t in models.iter().filter(|t| !t.is_empty()) {
             tokens.insert(
@@ -118,28 +156,10 @@ impl Prefilter {
             .kind(kind)
             .build(tokens.keys())
             .unwrap_or_else(|e| panic!("prefilter automaton: {e}"));
-        // A name the catalog does not know is only reported when it is model-shaped with a
-        // version digit and written as the value of a model key, directly, as an environment
-        // default or as a fallback: `model="acme-llm-7"`, `MODEL: str = "x-9"`, `model: acme-7`,
-        // `model=os.getenv(…)`, `model: fields?.model || "acme-7"` (over up to three lines).
-        // `model_name="page"` in a Django migration is not, and such files are not parsed.
-        let words = ExtractRules::get().model_key_words();
-        let key = format!(r#"(?i-u)(?:{})[a-z_.-]*["']?\s*"#, words.join("|"));
-        let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
-        let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
-        // In code, what follows the key is read by `code_value`.
-        let code = format!(r#"{key}{annotation}[:=]\s*"#);
-        let config = format!(r#"{key}[:=]\s*["']?(?P<value>{versioned})"#);
-        let keys = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&words)
-            .unwrap_or_else(|e| panic!("prefilter automaton: {e}"));
         Prefilter {
             tokens: ac,
-            keys,
             kinds: tokens.into_values().collect(),
-            code_key: Regex::new(&code).unwrap_or_else(|e| panic!("{e}")),
-            config_key: Regex::new(&config).unwrap_or_else(|e| panic!("{e}")),
+            keys,
         }
     }
 
@@ -162,7 +182,7 @@ impl Prefilter {
             .collect();
         let wanted = !offsets.is_empty() || self.has_model_key(cx, &text);
         if wanted {
-            offsets.extend(self.keys.find_iter(bytes).map(|m| m.start()));
+            offsets.extend(self.keys.words.find_iter(bytes).map(|m| m.start()));
             offsets.sort_unstable();
             offsets.dedup();
         }
@@ -171,9 +191,9 @@ impl Prefilter {
 
     fn key(&self, lang: Lang) -> &Regex {
         if lang.has_unquoted_values() {
-            &self.config_key
+            &self.keys.config
         } else {
-            &self.code_key
+            &self.keys.code
         }
     }
 
@@ -187,26 +207,24 @@ impl Prefilter {
             }
             // The whole key: the name the key word ends (`default_model`, `OPENAI_MODEL`,
             // `'ai-o11y-deployment-id'`) and whatever follows it (`model_name`, `modelId`).
+            let is_key_byte =
+                |b: &&u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
             let head = bytes[..whole.start()]
                 .iter()
                 .rev()
-                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                .take_while(is_key_byte)
                 .count();
             let tail = bytes[whole.start()..]
                 .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                .take_while(is_key_byte)
                 .count();
             let key = &bytes[whole.start() - head..whole.start() + tail];
             if !std::str::from_utf8(key).is_ok_and(|k| ExtractRules::get().is_model_key(k)) {
                 return false;
             }
             let is_model = |at: usize| {
-                let run = bytes[at..]
-                    .iter()
-                    .take(200)
-                    .take_while(|&&b| is_name_byte(b))
-                    .count();
-                std::str::from_utf8(&bytes[at..at + run]).is_ok_and(|v| cx.is_model_text(v))
+                let name = &bytes[at..at + name_len(bytes[at..].iter())];
+                std::str::from_utf8(name).is_ok_and(|v| cx.is_model_text(v))
             };
             match c.name("value") {
                 Some(value) => is_model(value.start()),
@@ -280,21 +298,12 @@ impl Prefilter {
         let quote = |b: Option<u8>| b.is_some_and(|b| is_quote(lang, b));
         let starts_value = quote(before) || matches!(before, Some(b'/' | b'.' | b':'));
         // ...that runs to its closing quote.
-        let run = after
-            .iter()
-            .take(200)
-            .take_while(|&&b| is_name_byte(b))
-            .count();
+        let run = name_len(after.iter());
         if !(starts_value && quote(after.get(run).copied())) {
             return false;
         }
         // ...and names a model as a whole: not `'./claude-code-bridge'`, `"openai/resources"`.
-        let head = bytes[..m.start()]
-            .iter()
-            .rev()
-            .take(200)
-            .take_while(|&&b| is_name_byte(b))
-            .count();
+        let head = name_len(bytes[..m.start()].iter().rev());
         let open = m.start() - head;
         match open.checked_sub(1).map(|i| bytes[i]) {
             Some(b) if is_quote(lang, b) => {}
@@ -641,6 +650,11 @@ fn is_quote(lang: Lang, b: u8) -> bool {
         Lang::Python | Lang::Yaml | Lang::Env => matches!(b, b'"' | b'\''),
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => matches!(b, b'"' | b'\'' | b'`'),
     }
+}
+
+/// How many bytes of a model name `bytes` starts with (at most 200).
+fn name_len<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
+    bytes.take(200).take_while(|&&b| is_name_byte(b)).count()
 }
 
 /// Bytes a model name is made of.
