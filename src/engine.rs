@@ -277,6 +277,7 @@ impl<'p> Engine<'p> {
                 &b.id,
             ))
         });
+        unpriced.sort_by(|a, b| (&a.path, a.line, &a.model).cmp(&(&b.path, b.line, &b.model)));
 
         let cx = CheckContext {
             policy: self.policy,
@@ -310,7 +311,7 @@ impl<'p> Engine<'p> {
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diagnostics.dedup();
 
-        let references = scan
+        let mut references = scan
             .files
             .iter()
             .flat_map(|f| {
@@ -325,6 +326,8 @@ impl<'p> Engine<'p> {
                 })
             })
             .collect::<Vec<_>>();
+        // Files come sorted; within one, references come in extraction order.
+        references.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         let summary = Summary::new(self, &scan, &sites, &diagnostics, suppressed, unpriced);
         Report {
             references,
