@@ -217,7 +217,7 @@ impl<'p> Engine<'p> {
     ) -> FileFacts {
         let cx = self.context();
         let hits = hits.unwrap_or_else(|| self.prefilter.scan(&cx, lang, text.as_bytes()));
-        extractor.extract(lang, text, &cx, Some(&hits.offsets))
+        extractor.extract(lang, text, &cx, Some(&hits))
     }
 
     /// Prices the sites, runs the checks, applies suppressions, and sorts everything.

@@ -43,6 +43,12 @@ pub struct Hits {
     pub wanted: bool,
     /// Sorted byte offsets the extraction walk must look at (empty when not `wanted`).
     pub offsets: Vec<usize>,
+    /// Sorted byte offsets of every token and `costlint:` directive, whether it counted or
+    /// not: an outline of the file (see `extract::skeleton`) keeps every brace body holding one.
+    pub marks: Vec<usize>,
+    /// Sorted byte offsets of the model key words (`model`, `deployment`…), which an outline
+    /// weighs one by one.
+    pub words: Vec<usize>,
 }
 
 pub struct Prefilter {
@@ -169,24 +175,50 @@ impl Prefilter {
     }
 
     /// One pass over a file's bytes: whether it can hold anything, and if so every place the
-    /// extractor must look at (model and limit tokens, model keys with literals, and any
-    /// mention of a model key word, as a site may choose its model through a name:
-    /// `model=MODEL`). Syntax subtrees holding none of them need no walk.
+    /// extractor must look at (model and limit tokens, model keys with literals, `costlint:`
+    /// directives, and any mention of a model key word, as a site may choose its model through
+    /// a name: `model=MODEL`). Syntax subtrees holding none of them need no walk.
     pub fn scan(&self, cx: &Context, lang: Lang, bytes: &[u8]) -> Hits {
         let text = Text::new(lang, bytes);
-        let mut offsets: Vec<usize> = self
-            .tokens
-            .find_overlapping_iter(bytes)
-            .filter(|m| self.token_ok(cx, &text, m))
+        let mut offsets = Vec::new();
+        let mut marks = Vec::new();
+        for m in self.tokens.find_overlapping_iter(bytes) {
+            if self.token_ok(cx, &text, &m) {
+                offsets.push(m.start());
+            }
+            marks.push(m.start());
+        }
+        let wanted = !offsets.is_empty() || self.has_model_key(cx, &text);
+        if !wanted {
+            return Hits {
+                wanted,
+                offsets: Vec::new(),
+                marks: Vec::new(),
+                words: Vec::new(),
+            };
+        }
+        let words: Vec<usize> = self
+            .keys
+            .words
+            .find_iter(bytes)
             .map(|m| m.start())
             .collect();
-        let wanted = !offsets.is_empty() || self.has_model_key(cx, &text);
-        if wanted {
-            offsets.extend(self.keys.words.find_iter(bytes).map(|m| m.start()));
-            offsets.sort_unstable();
-            offsets.dedup();
+        let directives = memchr::memmem::find_iter(bytes, b"costlint:");
+        for at in directives {
+            offsets.push(at);
+            marks.push(at);
         }
-        Hits { wanted, offsets }
+        offsets.extend(&words);
+        offsets.sort_unstable();
+        offsets.dedup();
+        marks.sort_unstable();
+        marks.dedup();
+        Hits {
+            wanted,
+            offsets,
+            marks,
+            words,
+        }
     }
 
     fn key(&self, lang: Lang) -> &Regex {
@@ -205,20 +237,7 @@ impl Prefilter {
             if text.in_comment(whole.start()) || text.in_long_string(whole.start()).is_some() {
                 return false;
             }
-            // The whole key: the name the key word ends (`default_model`, `OPENAI_MODEL`,
-            // `'ai-o11y-deployment-id'`) and whatever follows it (`model_name`, `modelId`).
-            let is_key_byte =
-                |b: &&u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
-            let head = bytes[..whole.start()]
-                .iter()
-                .rev()
-                .take_while(is_key_byte)
-                .count();
-            let tail = bytes[whole.start()..]
-                .iter()
-                .take_while(is_key_byte)
-                .count();
-            let key = &bytes[whole.start() - head..whole.start() + tail];
+            let key = &bytes[key_span(bytes, whole.start())];
             if !std::str::from_utf8(key).is_ok_and(|k| ExtractRules::get().is_model_key(k)) {
                 return false;
             }
@@ -534,6 +553,15 @@ fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool
         }
     }
     false
+}
+
+/// The whole key around the key word at `at`: the name the word ends (`default_model`,
+/// `OPENAI_MODEL`, `'ai-o11y-deployment-id'`) and whatever follows it (`model_name`, `modelId`).
+pub fn key_span(bytes: &[u8], at: usize) -> Range<usize> {
+    let is_key_byte = |b: &&u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let head = bytes[..at].iter().rev().take_while(is_key_byte).count();
+    let tail = bytes[at..].iter().take_while(is_key_byte).count();
+    at - head..at + tail
 }
 
 /// What a value starts with, as far as reading an integer from it goes.

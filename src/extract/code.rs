@@ -1,11 +1,13 @@
 //! Extraction from a tree-sitter syntax tree, driven by the node roles in [`Syntax`].
 
+use super::skeleton::Skeleton;
 use super::{
     directive, is_model_text, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via,
 };
 use crate::catalog::Resolution;
 use crate::lang::{Roles, Syntax};
 use crate::rules::ExtractRules;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use tree_sitter::{Node, Parser};
@@ -21,14 +23,43 @@ pub(super) fn extract(
     cx: &Context,
     hits: Option<&[usize]>,
 ) -> FileFacts {
-    let Some(tree) = parser.parse(text, None) else {
-        return FileFacts {
-            had_syntax_errors: true,
-            ..FileFacts::default()
-        };
-    };
+    run(parser, syntax, roles, text, cx, hits, None).unwrap_or_else(|| FileFacts {
+        had_syntax_errors: true,
+        ..FileFacts::default()
+    })
+}
+
+/// The facts of `text` read from its outline (see [`Skeleton`]); `None` when the outline cannot
+/// stand for the file and the file must be read whole.
+pub(super) fn extract_outline(
+    parser: &mut Parser,
+    syntax: &'static Syntax,
+    roles: &Roles,
+    text: &str,
+    cx: &Context,
+    hits: &[usize],
+    outline: &Skeleton,
+) -> Option<FileFacts> {
+    run(parser, syntax, roles, text, cx, Some(hits), Some(outline))
+}
+
+fn run(
+    parser: &mut Parser,
+    syntax: &'static Syntax,
+    roles: &Roles,
+    text: &str,
+    cx: &Context,
+    hits: Option<&[usize]>,
+    outline: Option<&Skeleton>,
+) -> Option<FileFacts> {
+    let tree = parser.parse(outline.map_or(text, |o| o.text.as_str()), None)?;
     let root = tree.root_node();
+    if outline.is_some() && root.has_error() {
+        return None;
+    }
+    // Spans and texts come from `text` itself: an outline keeps every offset.
     let mut w = Walk::default_with(syntax, text, cx);
+    w.outline = outline;
     w.facts.had_syntax_errors = root.has_error();
     w.collect(root, roles, hits);
     w.limits();
@@ -37,7 +68,7 @@ pub(super) fn extract(
     w.literals();
     w.bind();
     w.directives(root);
-    w.facts
+    (!w.fell_short.get()).then_some(w.facts)
 }
 
 /// Ancestors are recorded during the one walk: tree-sitter's `Node::parent` searches down from
@@ -100,6 +131,10 @@ struct Walk<'t, 'c> {
     /// site index -> scope node id
     site_scopes: Vec<Option<usize>>,
     columns: Columns,
+    /// The outline parsed instead of the file, if any.
+    outline: Option<&'c Skeleton<'c>>,
+    /// A name was looked up that a blanked body of the outline may define.
+    fell_short: Cell<bool>,
 }
 
 impl<'t, 'c> Walk<'t, 'c> {
@@ -121,6 +156,8 @@ impl<'t, 'c> Walk<'t, 'c> {
             limit_scopes: HashMap::new(),
             site_scopes: Vec::new(),
             columns: Columns::default(),
+            outline: None,
+            fell_short: Cell::new(false),
         }
     }
 
@@ -319,6 +356,10 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     fn definition_before(&self, name: &str, at: usize) -> Option<usize> {
+        // A definition in a blanked body may be the one the whole file would give.
+        if self.outline.is_some_and(|o| o.hides(name)) {
+            self.fell_short.set(true);
+        }
         let defs = self.constants.get(name)?;
         defs.iter()
             .rev()

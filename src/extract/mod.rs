@@ -5,6 +5,9 @@
 mod code;
 mod directive;
 mod env;
+mod skeleton;
+
+use skeleton::Skeleton;
 
 use crate::catalog::{Catalog, Resolution};
 use crate::diagnostic::Span;
@@ -117,6 +120,9 @@ pub struct FileFacts {
 #[derive(Default)]
 pub struct Extractor {
     parsers: BTreeMap<Lang, (tree_sitter::Parser, crate::lang::Roles)>,
+    outline_sizes: skeleton::Sizes,
+    /// Files read from their outline.
+    outlined: u64,
 }
 
 impl Extractor {
@@ -125,18 +131,20 @@ impl Extractor {
     }
 
     /// Facts of one file. Never panics on any input text.
-    /// `hits` (sorted byte offsets, from [`crate::prefilter::Prefilter::hits`]) lets the walk
-    /// skip expressions that hold none; `None` walks every node.
+    /// `hits` (from [`crate::prefilter::Prefilter::scan`]) lets the walk skip expressions that
+    /// hold none, and a JavaScript or TypeScript file be parsed from its outline; `None` parses
+    /// the whole file and walks every node.
     pub fn extract(
         &mut self,
         lang: Lang,
         text: &str,
         cx: &Context,
-        hits: Option<&[usize]>,
+        hits: Option<&crate::prefilter::Hits>,
     ) -> FileFacts {
         let mut facts = match lang.syntax() {
             None => env::extract(text, cx),
             Some(syntax) => {
+                let sizes = self.outline_sizes;
                 let (parser, roles) = self.parsers.entry(lang).or_insert_with(|| {
                     let language = (syntax.language)();
                     let mut p = tree_sitter::Parser::new();
@@ -144,7 +152,25 @@ impl Extractor {
                     let _ = p.set_language(&language);
                     (p, crate::lang::Roles::new(syntax, &language))
                 });
-                code::extract(parser, syntax, roles, text, cx, hits)
+                // A large JavaScript or TypeScript file is read from its outline when that can
+                // stand for it; see `skeleton`.
+                let outline = match (lang, hits) {
+                    (Lang::JavaScript | Lang::TypeScript, Some(hits)) => {
+                        Skeleton::new(text, hits, |v| cx.is_model_text(v), sizes)
+                    }
+                    _ => None,
+                };
+                let offsets = hits.map(|h| &h.offsets[..]);
+                let facts = outline.and_then(|o| {
+                    code::extract_outline(parser, syntax, roles, text, cx, offsets?, &o)
+                });
+                match facts {
+                    Some(facts) => {
+                        self.outlined += 1;
+                        facts
+                    }
+                    None => code::extract(parser, syntax, roles, text, cx, offsets),
+                }
             }
         };
         facts.drop_silent_limits();
@@ -239,6 +265,110 @@ impl Columns {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prefilter::Prefilter;
+    use std::path::{Path, PathBuf};
+
+    fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files_under(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every JavaScript and TypeScript fixture, outlined as far as it goes (no size
+    /// thresholds), gives the facts of the whole file.
+    #[test]
+    fn outlines_give_the_facts_of_the_whole_file() {
+        let catalog = Catalog::builtin();
+        let deployments = BTreeMap::new();
+        let cx = Context {
+            catalog,
+            deployments: &deployments,
+        };
+        let prefilter = Prefilter::new(catalog, &deployments);
+        let mut whole = Extractor::new();
+        let mut outlined = Extractor {
+            outline_sizes: skeleton::Sizes {
+                file: 0,
+                body: 0,
+                share: usize::MAX,
+            },
+            ..Extractor::default()
+        };
+        let mut files = Vec::new();
+        files_under(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &mut files,
+        );
+        files.sort();
+        let mut tried = 0;
+        for path in files {
+            let lang = Lang::for_path(&path);
+            if !matches!(lang, Some(Lang::JavaScript | Lang::TypeScript)) {
+                continue;
+            }
+            let Some(lang) = lang else { continue };
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let hits = prefilter.scan(&cx, lang, text.as_bytes());
+            if !hits.wanted {
+                continue;
+            }
+            tried += 1;
+            let expected = whole.extract(lang, &text, &cx, None);
+            let got = outlined.extract(lang, &text, &cx, Some(&hits));
+            assert_eq!(
+                format!("{got:#?}"),
+                format!("{expected:#?}"),
+                "{}",
+                path.display()
+            );
+        }
+        assert!(tried >= 5, "only {tried} fixtures tried");
+        assert!(
+            outlined.outlined >= 3,
+            "only {} of {tried} fixtures were read from an outline",
+            outlined.outlined
+        );
+    }
+
+    /// The large test file fixture is read from its outline at the default sizes.
+    #[test]
+    fn a_large_test_file_is_read_from_its_outline() {
+        let catalog = Catalog::builtin();
+        let deployments = BTreeMap::new();
+        let cx = Context {
+            catalog,
+            deployments: &deployments,
+        };
+        let prefilter = Prefilter::new(catalog, &deployments);
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lang/typescript/outline.test.ts");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let hits = prefilter.scan(&cx, Lang::TypeScript, text.as_bytes());
+        let mut ex = Extractor::new();
+        let facts = ex.extract(Lang::TypeScript, &text, &cx, Some(&hits));
+        assert_eq!(ex.outlined, 1);
+        let names: Vec<&str> = facts.refs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(names, ["gpt-5.4", "acme-fallback-2", "acme-mock-7"]);
+        let Some(outline) =
+            Skeleton::new(&text, &hits, |v| cx.is_model_text(v), Default::default())
+        else {
+            panic!("no outline");
+        };
+        // The mock stream, the mock response and the helpers are blanked.
+        assert!(!outline.text.contains("doStream"));
+        assert!(!outline.text.contains("mock-model-id"));
+        assert!(!outline.text.contains("controller"));
+        assert!(outline.text.contains("maxOutputTokens: 800"));
+        assert_eq!(outline.text.lines().count(), text.lines().count());
+    }
 
     #[test]
     fn columns_count_characters_on_long_lines() {
