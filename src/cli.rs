@@ -89,8 +89,9 @@ pub struct ScanArgs {
     /// Files larger than this many bytes are skipped (and listed in the summary).
     #[arg(long, value_name = "BYTES", default_value_t = crate::engine::DEFAULT_MAX_FILE_SIZE)]
     pub max_filesize: u64,
-    /// Parse every file instead of only those whose bytes can hold a model or a limit (slower;
-    /// gives the same result: for checking and benchmarking costlint itself).
+    /// Parse every file, whole, instead of only those whose bytes can hold a model or a limit
+    /// and from their outline (slower; gives the same result: for checking and benchmarking
+    /// costlint itself).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
 }
