@@ -97,6 +97,9 @@ pub struct Syntax {
     pub pairs: &'static [(&'static str, &'static str, &'static str)],
     /// Definitions of same-file names: (kind, name field, value field).
     pub assignments: &'static [(&'static str, &'static str, &'static str)],
+    /// Assignment targets that name a member (`settings.max_tokens`, `params["max_tokens"]`):
+    /// (kind, field holding the member's name).
+    pub members: &'static [(&'static str, &'static str)],
     /// Calls: (kind, callee field, arguments field).
     pub calls: &'static [(&'static str, &'static str, &'static str)],
     /// `a ?? b`, `a || b`, `a or b`: (kind, operators that make `b` a fallback).
@@ -142,6 +145,7 @@ static PYTHON: Syntax = Syntax {
         ("typed_default_parameter", "name", "value"),
     ],
     assignments: &[("assignment", "left", "right")],
+    members: &[("attribute", "attribute"), ("subscript", "subscript")],
     calls: &[("call", "function", "arguments")],
     fallbacks: &[("boolean_operator", &["or"])],
     identifiers: &["identifier"],
@@ -201,6 +205,10 @@ const JAVASCRIPT_LIKE: Syntax = Syntax {
     numbers: &["number"],
     pairs: JS_PAIRS,
     assignments: JS_ASSIGNMENTS,
+    members: &[
+        ("member_expression", "property"),
+        ("subscript_expression", "index"),
+    ],
     calls: JS_CALLS,
     fallbacks: JS_FALLBACKS,
     identifiers: &["identifier"],
@@ -224,6 +232,7 @@ static YAML: Syntax = Syntax {
         ("flow_pair", "key", "value"),
     ],
     assignments: &[],
+    members: &[],
     calls: &[],
     fallbacks: &[],
     identifiers: &[],
@@ -246,6 +255,7 @@ static JSON: Syntax = Syntax {
     numbers: &["number"],
     pairs: &[("pair", "key", "value")],
     assignments: &[],
+    members: &[],
     calls: &[],
     fallbacks: &[],
     identifiers: &[],

@@ -248,6 +248,21 @@ impl<'t, 'c> Walk<'t, 'c> {
                             statement: stmt,
                             scope,
                         });
+                    } else if let Some(member) = self.member_name(k) {
+                        // `settings.max_tokens = 2000`: a limit given to an object built
+                        // elsewhere, so it binds to no model (its scope is its own).
+                        crate::rules::normalize_into(&mut key_buf, member);
+                        if self.rules.is_limit_normalized(&key_buf) {
+                            let statement = Self::statement(n, &stack, roles).byte_range();
+                            self.pairs.push(Pair {
+                                node: n,
+                                key: member.to_string(),
+                                is_limit: true,
+                                value: v,
+                                scope: n.id(),
+                                statement,
+                            });
+                        }
                     }
                 }
             }
@@ -324,6 +339,20 @@ impl<'t, 'c> Walk<'t, 'c> {
             n.child_by_field_name(key_field)?,
             n.child_by_field_name(value_field)?,
         ))
+    }
+
+    /// The name of the member an assignment target names: `max_tokens` in
+    /// `settings.max_tokens` or `params["max_tokens"]`.
+    fn member_name(&self, target: Node<'t>) -> Option<&'t str> {
+        let &(_, field) = self.syntax.members.iter().find(|m| m.0 == target.kind())?;
+        let name = target.child_by_field_name(field)?;
+        if self.is(self.syntax.strings, name) {
+            self.string_value(name)
+        } else if name.kind().ends_with("identifier") {
+            Some(self.src(name))
+        } else {
+            None // `params[key] = …`: a computed name
+        }
     }
 
     fn key_text(&self, k: Node) -> &'t str {
