@@ -152,14 +152,10 @@ impl Extractor {
                     let _ = p.set_language(&language);
                     (p, crate::lang::Roles::new(syntax, &language))
                 });
-                // A large JavaScript or TypeScript file is read from its outline when that can
-                // stand for it; see `skeleton`.
-                let outline = match (lang, hits) {
-                    (Lang::JavaScript | Lang::TypeScript, Some(hits)) => {
-                        Skeleton::new(text, hits, |v| cx.is_model_text(v), sizes)
-                    }
-                    _ => None,
-                };
+                // A JavaScript, TypeScript, Python or JSON file is read from its outline when
+                // that can stand for it; see `skeleton`.
+                let outline =
+                    hits.and_then(|h| Skeleton::new(text, lang, h, |v| cx.is_model_text(v), sizes));
                 let offsets = hits.map(|h| &h.offsets[..]);
                 let facts = outline.and_then(|o| {
                     code::extract_outline(parser, syntax, roles, text, cx, offsets?, &o)
@@ -282,7 +278,7 @@ mod tests {
         }
     }
 
-    /// Every JavaScript and TypeScript fixture, outlined as far as it goes (no size
+    /// Every JavaScript, TypeScript, Python and JSON fixture, outlined as far as it goes (no size
     /// thresholds), gives the facts of the whole file.
     #[test]
     fn outlines_give_the_facts_of_the_whole_file() {
@@ -311,7 +307,10 @@ mod tests {
         let mut tried = 0;
         for path in files {
             let lang = Lang::for_path(&path);
-            if !matches!(lang, Some(Lang::JavaScript | Lang::TypeScript)) {
+            if !matches!(
+                lang,
+                Some(Lang::JavaScript | Lang::TypeScript | Lang::Python | Lang::Json)
+            ) {
                 continue;
             }
             let Some(lang) = lang else { continue };
@@ -357,9 +356,13 @@ mod tests {
         assert_eq!(ex.outlined, 1);
         let names: Vec<&str> = facts.refs.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(names, ["gpt-5.4", "acme-fallback-2", "acme-mock-7"]);
-        let Some(outline) =
-            Skeleton::new(&text, &hits, |v| cx.is_model_text(v), Default::default())
-        else {
+        let Some(outline) = Skeleton::new(
+            &text,
+            Lang::TypeScript,
+            &hits,
+            |v| cx.is_model_text(v),
+            Default::default(),
+        ) else {
             panic!("no outline");
         };
         // The mock stream, the mock response and the helpers are blanked.

@@ -1,0 +1,310 @@
+//! Bodies of Python: the indented body of a `def`, `class`, `if`, `for`… and the contents of
+//! `{…}` literals.
+//!
+//! An indented body cannot be empty, so a blanked one keeps a `0` (an expression statement of
+//! one byte) where its first statement began: `def test_x():\n    0        \n`.
+
+use super::{value_ends, Body, Bracket, Open};
+use std::ops::Range;
+
+/// A logical line: one statement or header, over one or more physical lines.
+struct Line {
+    /// Where its physical line starts.
+    start: usize,
+    /// Its first byte of code.
+    code: usize,
+    indent: usize,
+    /// Just past its last physical line's line break (or the end of the file).
+    end: usize,
+    /// Its last token is a `:`: a compound statement's header.
+    header: bool,
+}
+
+/// The outermost indented bodies and brace bodies of at least `min` bytes holding no mark and
+/// no call weighed as something; `None` when the brackets do not balance or a string does not
+/// end. `marks` and `calls` are sorted.
+pub(super) fn bodies(
+    src: &[u8],
+    marks: &[usize],
+    calls: &[usize],
+    min: usize,
+) -> Option<Vec<Body>> {
+    let (lines, braces, called) = scan(src, marks, calls, min)?;
+    // Marks, and calls whose value goes on, both keep an indented body.
+    let mut kept: Vec<usize> = marks.iter().chain(&called).copied().collect();
+    kept.sort_unstable();
+    let marked = |r: &Range<usize>| {
+        let k = kept.partition_point(|&m| m < r.start);
+        kept.get(k).is_some_and(|&m| m < r.end)
+    };
+    let mut out: Vec<Body> = Vec::new();
+    // Open headers: indentation, where the body starts, its first statement.
+    let mut open: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    let mut close = |open: &mut Vec<(usize, usize, Option<usize>)>, end: usize| {
+        let Some((_, start, first)) = open.pop() else {
+            return;
+        };
+        let range = start..end;
+        if range.len() > min && !marked(&range) {
+            if let Some(first) = first {
+                while out.last().is_some_and(|b| b.range.start >= start) {
+                    out.pop();
+                }
+                out.push(Body {
+                    range,
+                    stub: Some(first),
+                });
+            }
+        }
+    };
+    for line in &lines {
+        while open
+            .last()
+            .is_some_and(|&(indent, _, _)| line.indent <= indent)
+        {
+            close(&mut open, line.start);
+        }
+        if let Some(top) = open.last_mut() {
+            top.2.get_or_insert(line.code);
+        }
+        if line.header {
+            open.push((line.indent, line.end, None));
+        }
+    }
+    while !open.is_empty() {
+        close(&mut open, src.len());
+    }
+    // Brace bodies inside a blanked indented body go with it.
+    for r in braces {
+        let k = out.partition_point(|b| b.range.end <= r.start);
+        if out.get(k).is_none_or(|b| b.range.start > r.start) {
+            out.insert(
+                k,
+                Body {
+                    range: r,
+                    stub: None,
+                },
+            );
+        }
+    }
+    Some(out)
+}
+
+/// One pass: the logical lines, the unmarked brace bodies, and the calls whose value goes on.
+type Scan = (Vec<Line>, Vec<Range<usize>>, Vec<usize>);
+
+fn scan(src: &[u8], marks: &[usize], calls: &[usize], min: usize) -> Option<Scan> {
+    let mut lines = Vec::new();
+    let mut braces: Vec<Range<usize>> = Vec::new();
+    let mut called = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
+    let (mut next_mark, mut next_call) = (0, 0);
+    // The logical line being read: its start, first code byte and indentation; and its last
+    // token.
+    let mut line: Option<(usize, usize, usize)> = None;
+    let mut last = 0u8;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < src.len() {
+        while marks.get(next_mark).is_some_and(|&m| m <= i) {
+            if let Some(top) = open.last_mut() {
+                top.marked = true;
+            }
+            next_mark += 1;
+        }
+        let b = src[i];
+        if line.is_none()
+            && open.is_empty()
+            && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'#' | b'\x0c')
+        {
+            line = Some((line_start, i, i - line_start));
+        }
+        match b {
+            b'\n' => {
+                if open.is_empty() {
+                    if let Some((start, code, indent)) = line.take() {
+                        lines.push(Line {
+                            start,
+                            code,
+                            indent,
+                            end: i + 1,
+                            header: last == b':',
+                        });
+                    }
+                }
+                line_start = i + 1;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\x0c' => {
+                i += 1;
+                continue;
+            }
+            b'#' => {
+                i = memchr::memchr(b'\n', &src[i..]).map_or(src.len(), |n| i + n);
+                continue;
+            }
+            // A line continued: the next one belongs to this statement.
+            b'\\' if src.get(i + 1) == Some(&b'\n') => {
+                line_start = i + 2;
+                i += 2;
+                continue;
+            }
+            b'"' | b'\'' => {
+                i = string_end(src, i)?;
+                last = b'"';
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                while calls.get(next_call).is_some_and(|&c| c < i) {
+                    next_call += 1;
+                }
+                let bracket = match b {
+                    b'{' => Bracket::Brace,
+                    b'(' if calls.get(next_call) == Some(&i) => Bracket::Call,
+                    _ => Bracket::Paren,
+                };
+                open.push(Open {
+                    at: i,
+                    bracket,
+                    marked: false,
+                });
+            }
+            b')' | b']' | b'}' => {
+                let Open {
+                    at,
+                    bracket,
+                    mut marked,
+                } = open.pop()?;
+                match (b, bracket) {
+                    (b'}', Bracket::Brace) => {
+                        if !marked && i - at > min {
+                            while braces.last().is_some_and(|r| r.start > at) {
+                                braces.pop();
+                            }
+                            braces.push(at + 1..i);
+                        }
+                    }
+                    (b')', Bracket::Call) => {
+                        if !value_ends(src, i + 1) {
+                            marked = true;
+                            called.push(at);
+                        }
+                    }
+                    (b')' | b']', Bracket::Paren) => {}
+                    _ => return None,
+                }
+                if marked {
+                    if let Some(parent) = open.last_mut() {
+                        parent.marked = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        last = b;
+        i += 1;
+    }
+    if let Some((start, code, indent)) = line {
+        lines.push(Line {
+            start,
+            code,
+            indent,
+            end: src.len(),
+            header: last == b':',
+        });
+    }
+    open.is_empty().then_some((lines, braces, called))
+}
+
+/// Just past the string literal whose opening quote is at `i` (prefixes such as `f` and `rb`
+/// are read as names before it); `None` when it does not end.
+fn string_end(src: &[u8], i: usize) -> Option<usize> {
+    let quote = src[i];
+    let triple = src.get(i + 1) == Some(&quote) && src.get(i + 2) == Some(&quote);
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while j < src.len() {
+        match src[j] {
+            b'\\' => j += 2,
+            b'\n' if !triple => return None,
+            b if b == quote => {
+                if !triple {
+                    return Some(j + 1);
+                }
+                if src.get(j + 1) == Some(&quote) && src.get(j + 2) == Some(&quote) {
+                    return Some(j + 3);
+                }
+                j += 1;
+            }
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The blanked outline, with its `0` stubs.
+    fn outline(src: &str, marks: &[usize]) -> String {
+        let mut out = src.as_bytes().to_vec();
+        for b in bodies(src.as_bytes(), marks, &[], 0).unwrap_or_default() {
+            for c in &mut out[b.range.clone()] {
+                if *c != b'\n' {
+                    *c = b' ';
+                }
+            }
+            if let Some(at) = b.stub {
+                out[at] = b'0';
+            }
+        }
+        String::from_utf8(out)
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn blanks_indented_bodies_without_marks_and_keeps_a_stub() {
+        let src = "class T:\n    def test_a(self):\n        x = {'a': 1}\n        assert x\n\n    def test_b(self):\n        call(model='m')\n";
+        let mark = src.find("model").unwrap_or(0);
+        assert_eq!(
+            outline(src, &[mark]),
+            "class T:\n    def test_a(self):\n        0\n\n\n    def test_b(self):\n        call(model='m')"
+        );
+        assert_eq!(outline(src, &[]), "class T:\n    0\n\n\n\n\n");
+    }
+
+    #[test]
+    fn headers_are_read_past_strings_comments_brackets_and_continuations() {
+        let src = "if (a and\n        b):  # a comment: with a colon\n    run()\nx = {\n    'k': 'v:',\n}\ns = '''\nnot a header:\n'''\ny = a \\\n    if b else c\n";
+        let out = outline(src, &[]);
+        assert!(
+            out.starts_with("if (a and\n        b):  # a comment: with a colon\n    0\n"),
+            "{out}"
+        );
+        // The dict's contents go; the triple-quoted string and the continued line stay.
+        assert!(out.contains("x = {\n\n}"), "{out}");
+        assert!(out.contains("not a header:"), "{out}");
+        assert!(out.ends_with("y = a \\\n    if b else c"), "{out}");
+    }
+
+    #[test]
+    fn strings_with_quotes_and_prefixes() {
+        for s in [
+            "'it\\'s'",
+            "\"\"\"a \" b\"\"\"",
+            "rb'\\\\'",
+            "f\"{x}\"",
+            "'''x\n'''",
+        ] {
+            let src = format!("def f():\n    y = {s}\n");
+            assert_eq!(outline(&src, &[]).lines().nth(1), Some("    0"), "{s}");
+        }
+        assert!(bodies(b"x = 'open\n", &[], &[], 0).is_none());
+        assert!(bodies(b"x = (1\n", &[], &[], 0).is_none());
+    }
+}
