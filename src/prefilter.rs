@@ -287,7 +287,7 @@ impl Prefilter {
                 Some(b'=') => text.readable(&rest[sep + 1..]),
                 // `max_tokens: 500`, or an annotation then a value: `max_tokens: int = 500`.
                 Some(b':') => {
-                    let line = &rest[sep + 1..];
+                    let line = &rest[sep + 1..(sep + 1 + LINE_WINDOW).min(rest.len())];
                     let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
                     text.readable(&rest[sep + 1..])
                         || annotated_value(line).is_some_and(|v| text.readable(v))
@@ -465,13 +465,16 @@ fn in_comment(lang: Lang, bytes: &[u8], at: usize) -> bool {
             // that happens to start a line with `*`).
             let (mut line, mut start) = (line, start);
             loop {
+                if !line.starts_with(b"/*") && line.first() != Some(&b'*') {
+                    return false;
+                }
                 if contains(line, b"*/") {
                     return false;
                 }
                 if line.starts_with(b"/*") {
                     return true;
                 }
-                if line.first() != Some(&b'*') || start == 0 {
+                if start == 0 {
                     return false;
                 }
                 let above = line_start(bytes, start - 1);
@@ -482,9 +485,16 @@ fn in_comment(lang: Lang, bytes: &[u8], at: usize) -> bool {
     }
 }
 
+/// Where the line holding `at` starts, looking back at most [`LINE_WINDOW`] bytes: a minified
+/// file is one long line, and each of its hits must not read it all again.
 fn line_start(bytes: &[u8], at: usize) -> usize {
-    memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1)
+    let from = at.saturating_sub(LINE_WINDOW);
+    memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1)
 }
+
+/// How far a line is read from a hit. Only comment checks and one-line annotations read lines,
+/// and none of them is this long in code anyone writes by hand.
+const LINE_WINDOW: usize = 4096;
 
 fn trim_start(s: &[u8]) -> &[u8] {
     let n = s.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
@@ -637,7 +647,8 @@ fn assigned<'f>(file: &'f [u8], name: &'f [u8], seen: &mut Vec<&'f [u8]>) -> boo
         if rest.first().is_some_and(|&b| word(b)) {
             return false;
         }
-        let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        let rest_line = &rest[..rest.len().min(LINE_WINDOW)];
+        let line = &rest_line[..memchr::memchr(b'\n', rest_line).unwrap_or(rest_line.len())];
         let gap = line
             .iter()
             .take_while(|b| matches!(b, b' ' | b'\t'))
