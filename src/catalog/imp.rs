@@ -814,8 +814,37 @@ fn load_builtin() -> (Catalog, Vec<InputError>) {
         }
         Err(e) => errors.push(e),
     }
+    inherit_replacements(&mut catalog);
     catalog.index = Index::build(&catalog.models);
     (catalog, errors)
+}
+
+/// A retiring routed id (`azure/eu/gpt-4o`) that the overlay gives no replacement inherits the
+/// replacement of the name it routes (`gpt-4o` → `gpt-5.4`) when the same route offers that
+/// successor (`azure/eu/gpt-5.4`) and does not retire it first. The overlay names direct
+/// provider ids only; this carries them to every host that serves both models.
+fn inherit_replacements(catalog: &mut Catalog) {
+    let mut found = Vec::new();
+    for (i, m) in catalog.models.iter().enumerate() {
+        let Some(retires) = m.deprecation.filter(|_| m.replacement.is_none()) else {
+            continue;
+        };
+        let cuts = m.id.match_indices(['/', '.']).map(|(at, _)| at + 1);
+        let successor = cuts.into_iter().find_map(|at| {
+            let (route, base) = m.id.split_at(at);
+            let routed = format!("{route}{}", catalog.get(base)?.replacement.as_ref()?);
+            let next = catalog.get(&routed)?;
+            next.deprecation
+                .is_none_or(|d| d > retires)
+                .then_some(routed)
+        });
+        if let Some(s) = successor {
+            found.push((i, s));
+        }
+    }
+    for (i, s) in found {
+        catalog.models[i].replacement = Some(s);
+    }
 }
 
 /// Applies one overlay entry: field by field onto an existing entry, or a new entry.
@@ -973,6 +1002,30 @@ mod tests {
             let m = generated.iter().find(|m| m.id == id).expect("generated");
             assert_eq!(pin.input.map(|u| u.0), Some(m.price.input), "{id}");
             assert_eq!(pin.output.map(|u| u.0), Some(m.price.output), "{id}");
+        }
+    }
+
+    #[test]
+    fn routed_ids_inherit_the_replacement_of_the_name_they_route() {
+        let c = Catalog::builtin();
+        let replacement = |id: &str| c.get(id).and_then(|m| m.replacement.clone());
+        assert_eq!(replacement("gpt-4o").as_deref(), Some("gpt-5.4"));
+        assert_eq!(
+            replacement("azure/eu/gpt-4o").as_deref(),
+            Some("azure/eu/gpt-5.4")
+        );
+        assert_eq!(
+            replacement("azure/eu/gpt-4o-mini").as_deref(),
+            Some("azure/eu/gpt-5.4-mini")
+        );
+        // Only to a successor the same route offers.
+        for m in c.iter() {
+            if let Some(r) = &m.replacement {
+                let route = |id: &str| id.rfind('/').map_or("", |i| &id[..i]).to_string();
+                if m.id.starts_with("azure/") {
+                    assert_eq!(route(&m.id), route(r), "{} → {r}", m.id);
+                }
+            }
         }
     }
 
