@@ -1,6 +1,6 @@
 //! Brace bodies of JavaScript and TypeScript.
 
-use super::{is_ident, value_ends, Bracket, Open};
+use super::{is_ident, Bracket, Brackets};
 use std::ops::Range;
 
 /// The outermost brace bodies (`{` … `}`, not `${` … `}` in a template) of at least `min`
@@ -13,22 +13,13 @@ pub(super) fn bodies(
     calls: &[usize],
     min: usize,
 ) -> Option<Vec<Range<usize>>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
-    let mut open: Vec<Open> = Vec::new();
-    let (mut next_mark, mut next_call) = (0, 0);
+    let mut brackets = Brackets::new(marks, calls, min);
     let mut in_template = false;
     // What a `/` means depends on what came before it: a value (division) or not (a regex).
     let mut after_value = false;
     let mut i = 0;
     while i < src.len() {
-        // Marks passed since the last step (a string or a name is skipped at once) are in the
-        // innermost open bracket.
-        while marks.get(next_mark).is_some_and(|&m| m <= i) {
-            if let Some(top) = open.last_mut() {
-                top.marked = true;
-            }
-            next_mark += 1;
-        }
+        brackets.pass(i);
         let b = src[i];
         if in_template {
             match b {
@@ -39,11 +30,7 @@ pub(super) fn bodies(
                 }
                 b'$' if src.get(i + 1) == Some(&b'{') => {
                     i += 1;
-                    open.push(Open {
-                        at: i,
-                        bracket: Bracket::Substitution,
-                        marked: false,
-                    });
+                    brackets.open_substitution(i);
                     in_template = false;
                     after_value = false;
                 }
@@ -74,54 +61,20 @@ pub(super) fn bodies(
                 continue;
             }
             b'{' | b'(' => {
-                while calls.get(next_call).is_some_and(|&c| c < i) {
-                    next_call += 1;
-                }
-                let bracket = match b {
-                    b'{' => Bracket::Brace,
-                    _ if calls.get(next_call) == Some(&i) => Bracket::Call,
-                    _ => Bracket::Paren,
-                };
-                open.push(Open {
-                    at: i,
-                    bracket,
-                    marked: false,
-                });
+                brackets.open(i, b);
                 after_value = false;
             }
             b'}' | b')' => {
-                let Open {
-                    at,
-                    bracket,
-                    mut marked,
-                } = open.pop()?;
-                match (b, bracket) {
-                    (b'}', Bracket::Brace) => {
-                        let k = marks.partition_point(|&m| m <= at);
-                        debug_assert!(marks.get(k).is_none_or(|&m| m >= i) || marked);
-                        if !marked && i - at > min {
-                            while out.last().is_some_and(|r| r.start > at) {
-                                out.pop();
-                            }
-                            out.push(at + 1..i);
-                        }
-                        // `}` ends a block more often than an object: a `/` after it starts a
-                        // regex.
-                        after_value = false;
+                after_value = match brackets.close(src, i, b)? {
+                    Bracket::Substitution => {
+                        in_template = true;
+                        false
                     }
-                    (b'}', Bracket::Substitution) => in_template = true,
-                    (b')', Bracket::Paren) => after_value = true,
-                    (b')', Bracket::Call) => {
-                        marked |= !value_ends(src, i + 1);
-                        after_value = true;
-                    }
-                    _ => return None,
-                }
-                if marked {
-                    if let Some(parent) = open.last_mut() {
-                        parent.marked = true;
-                    }
-                }
+                    // `}` ends a block more often than an object: a `/` after it starts a
+                    // regex.
+                    Bracket::Brace => false,
+                    Bracket::Paren | Bracket::Call => true,
+                };
             }
             b']' => after_value = true,
             b if is_ident(b) => {
@@ -137,7 +90,7 @@ pub(super) fn bodies(
         }
         i += 1;
     }
-    (open.is_empty() && !in_template).then_some(out)
+    (brackets.is_empty() && !in_template).then_some(brackets.bodies)
 }
 
 const KEYWORDS_BEFORE_EXPRESSION: &[&[u8]] = &[

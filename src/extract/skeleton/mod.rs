@@ -307,6 +307,120 @@ struct Open {
     marked: bool,
 }
 
+/// What both languages' scans keep of brackets: the open ones, which of them hold a mark, the
+/// outermost brace bodies of more than `min` bytes that hold none, and the calls weighed as
+/// nothing whose value goes on past them. The scans only tell it where brackets are.
+struct Brackets<'m> {
+    marks: &'m [usize],
+    calls: &'m [usize],
+    min: usize,
+    open: Vec<Open>,
+    next_mark: usize,
+    next_call: usize,
+    /// The outermost unmarked brace bodies so far, in order.
+    bodies: Vec<Range<usize>>,
+    /// The `(` of each call weighed as nothing whose value goes on (`f({ … }) || 'acme-7'`).
+    called: Vec<usize>,
+}
+
+impl<'m> Brackets<'m> {
+    /// `marks` and `calls` are sorted.
+    fn new(marks: &'m [usize], calls: &'m [usize], min: usize) -> Brackets<'m> {
+        Brackets {
+            marks,
+            calls,
+            min,
+            open: Vec::new(),
+            next_mark: 0,
+            next_call: 0,
+            bodies: Vec::new(),
+            called: Vec::new(),
+        }
+    }
+
+    /// Marks passed before `i` (a string or a name is skipped at once) are in the innermost
+    /// open bracket.
+    fn pass(&mut self, i: usize) {
+        while self.marks.get(self.next_mark).is_some_and(|&m| m <= i) {
+            if let Some(top) = self.open.last_mut() {
+                top.marked = true;
+            }
+            self.next_mark += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.open.is_empty()
+    }
+
+    /// A `{`, `(` or `[` at `at`; a `(` weighed as a call is a [`Bracket::Call`].
+    fn open(&mut self, at: usize, b: u8) {
+        while self.calls.get(self.next_call).is_some_and(|&c| c < at) {
+            self.next_call += 1;
+        }
+        let bracket = match b {
+            b'{' => Bracket::Brace,
+            b'(' if self.calls.get(self.next_call) == Some(&at) => Bracket::Call,
+            _ => Bracket::Paren,
+        };
+        self.push(at, bracket);
+    }
+
+    /// The `{` of a template's `${` at `at`.
+    fn open_substitution(&mut self, at: usize) {
+        self.push(at, Bracket::Substitution);
+    }
+
+    fn push(&mut self, at: usize, bracket: Bracket) {
+        self.open.push(Open {
+            at,
+            bracket,
+            marked: false,
+        });
+    }
+
+    /// Closes the innermost bracket with the `}`, `)` or `]` at `i`; what it was, or `None`
+    /// when `b` does not close it.
+    fn close(&mut self, src: &[u8], i: usize, b: u8) -> Option<Bracket> {
+        let Open {
+            at,
+            bracket,
+            mut marked,
+        } = self.open.pop()?;
+        match (b, bracket) {
+            (b'}', Bracket::Brace) => {
+                debug_assert!(
+                    marked || {
+                        let k = self.marks.partition_point(|&m| m <= at);
+                        self.marks.get(k).is_none_or(|&m| m >= i)
+                    },
+                    "a mark inside an unmarked body"
+                );
+                if !marked && i - at > self.min {
+                    while self.bodies.last().is_some_and(|r| r.start > at) {
+                        self.bodies.pop();
+                    }
+                    self.bodies.push(at + 1..i);
+                }
+            }
+            (b'}', Bracket::Substitution) | (b')' | b']', Bracket::Paren) => {}
+            (b')', Bracket::Call) => {
+                if !value_ends(src, i + 1) {
+                    marked = true;
+                    self.called.push(at);
+                }
+            }
+            _ => return None,
+        }
+        if marked {
+            if let Some(parent) = self.open.last_mut() {
+                parent.marked = true;
+            }
+        }
+        Some(bracket)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //! An indented body cannot be empty, so a blanked one keeps a `0` (an expression statement of
 //! one byte) where its first statement began: `def test_x():\n    0        \n`.
 
-use super::{value_ends, Body, Bracket, Open};
+use super::{Body, Brackets};
 use std::ops::Range;
 
 /// A logical line: one statement or header, over one or more physical lines.
@@ -95,10 +95,7 @@ type Scan = (Vec<Line>, Vec<Range<usize>>, Vec<usize>);
 
 fn scan(src: &[u8], marks: &[usize], calls: &[usize], min: usize) -> Option<Scan> {
     let mut lines = Vec::new();
-    let mut braces: Vec<Range<usize>> = Vec::new();
-    let mut called = Vec::new();
-    let mut open: Vec<Open> = Vec::new();
-    let (mut next_mark, mut next_call) = (0, 0);
+    let mut brackets = Brackets::new(marks, calls, min);
     // The logical line being read: its start, first code byte and indentation; and its last
     // token.
     let mut line: Option<(usize, usize, usize)> = None;
@@ -106,22 +103,17 @@ fn scan(src: &[u8], marks: &[usize], calls: &[usize], min: usize) -> Option<Scan
     let mut line_start = 0;
     let mut i = 0;
     while i < src.len() {
-        while marks.get(next_mark).is_some_and(|&m| m <= i) {
-            if let Some(top) = open.last_mut() {
-                top.marked = true;
-            }
-            next_mark += 1;
-        }
+        brackets.pass(i);
         let b = src[i];
         if line.is_none()
-            && open.is_empty()
+            && brackets.is_empty()
             && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'#' | b'\x0c')
         {
             line = Some((line_start, i, i - line_start));
         }
         match b {
             b'\n' => {
-                if open.is_empty() {
+                if brackets.is_empty() {
                     if let Some((start, code, indent)) = line.take() {
                         lines.push(Line {
                             start,
@@ -155,50 +147,9 @@ fn scan(src: &[u8], marks: &[usize], calls: &[usize], min: usize) -> Option<Scan
                 last = b'"';
                 continue;
             }
-            b'(' | b'[' | b'{' => {
-                while calls.get(next_call).is_some_and(|&c| c < i) {
-                    next_call += 1;
-                }
-                let bracket = match b {
-                    b'{' => Bracket::Brace,
-                    b'(' if calls.get(next_call) == Some(&i) => Bracket::Call,
-                    _ => Bracket::Paren,
-                };
-                open.push(Open {
-                    at: i,
-                    bracket,
-                    marked: false,
-                });
-            }
+            b'(' | b'[' | b'{' => brackets.open(i, b),
             b')' | b']' | b'}' => {
-                let Open {
-                    at,
-                    bracket,
-                    mut marked,
-                } = open.pop()?;
-                match (b, bracket) {
-                    (b'}', Bracket::Brace) => {
-                        if !marked && i - at > min {
-                            while braces.last().is_some_and(|r| r.start > at) {
-                                braces.pop();
-                            }
-                            braces.push(at + 1..i);
-                        }
-                    }
-                    (b')', Bracket::Call) => {
-                        if !value_ends(src, i + 1) {
-                            marked = true;
-                            called.push(at);
-                        }
-                    }
-                    (b')' | b']', Bracket::Paren) => {}
-                    _ => return None,
-                }
-                if marked {
-                    if let Some(parent) = open.last_mut() {
-                        parent.marked = true;
-                    }
-                }
+                brackets.close(src, i, b)?;
             }
             _ => {}
         }
@@ -214,7 +165,9 @@ fn scan(src: &[u8], marks: &[usize], calls: &[usize], min: usize) -> Option<Scan
             header: last == b':',
         });
     }
-    open.is_empty().then_some((lines, braces, called))
+    brackets
+        .is_empty()
+        .then_some((lines, brackets.bodies, brackets.called))
 }
 
 /// Just past the string literal whose opening quote is at `i` (prefixes such as `f` and `rb`
