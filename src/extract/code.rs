@@ -15,6 +15,7 @@ use tree_sitter::{Node, Parser};
 /// How deep a chain of names and fallbacks is followed (`A = B`, `B = os.getenv(..., C)`…).
 const MAX_DEPTH: u32 = 6;
 
+/// The facts of `text`, parsed whole.
 pub(super) fn extract(
     parser: &mut Parser,
     syntax: &'static Syntax,
@@ -23,27 +24,15 @@ pub(super) fn extract(
     cx: &Context,
     hits: Option<&[usize]>,
 ) -> FileFacts {
-    run(parser, syntax, roles, text, cx, hits, None).unwrap_or_else(|| FileFacts {
+    read(parser, syntax, roles, text, cx, hits, None).unwrap_or_else(|| FileFacts {
         had_syntax_errors: true,
         ..FileFacts::default()
     })
 }
 
-/// The facts of `text` read from its outline (see [`Skeleton`]); `None` when the outline cannot
-/// stand for the file and the file must be read whole.
-pub(super) fn extract_outline(
-    parser: &mut Parser,
-    syntax: &'static Syntax,
-    roles: &Roles,
-    text: &str,
-    cx: &Context,
-    hits: &[usize],
-    outline: &Skeleton,
-) -> Option<FileFacts> {
-    run(parser, syntax, roles, text, cx, Some(hits), Some(outline))
-}
-
-fn run(
+/// The facts of `text`, parsed from `outline` if given (see [`Skeleton`]). `None` when the
+/// parser gives up, or when the outline cannot stand for the file and it must be read whole.
+pub(super) fn read(
     parser: &mut Parser,
     syntax: &'static Syntax,
     roles: &Roles,
@@ -385,8 +374,9 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     fn definition_before(&self, name: &str, at: usize) -> Option<usize> {
-        // A definition in a blanked body may be the one the whole file would give.
-        if self.outline.is_some_and(|o| o.hides(name)) {
+        // A definition in a blanked body may be the one the whole file would give. Once one
+        // name sends the file back to be read whole, no other needs looking at.
+        if !self.fell_short.get() && self.outline.is_some_and(|o| o.hides(name)) {
             self.fell_short.set(true);
         }
         let defs = self.constants.get(name)?;

@@ -157,9 +157,8 @@ impl Extractor {
                 let outline =
                     hits.and_then(|h| Skeleton::new(text, lang, h, |v| cx.is_model_text(v), sizes));
                 let offsets = hits.map(|h| &h.offsets[..]);
-                let facts = outline.and_then(|o| {
-                    code::extract_outline(parser, syntax, roles, text, cx, offsets?, &o)
-                });
+                let facts = outline
+                    .and_then(|o| code::read(parser, syntax, roles, text, cx, offsets, Some(&o)));
                 match facts {
                     Some(facts) => {
                         self.outlined += 1;
@@ -278,17 +277,24 @@ mod tests {
         }
     }
 
+    static NO_DEPLOYMENTS: BTreeMap<String, String> = BTreeMap::new();
+
+    /// The bundled catalog, no deployments, and their prefilter.
+    fn builtin() -> (Context<'static>, Prefilter) {
+        let catalog = Catalog::builtin();
+        let prefilter = Prefilter::new(catalog, &NO_DEPLOYMENTS);
+        let cx = Context {
+            catalog,
+            deployments: &NO_DEPLOYMENTS,
+        };
+        (cx, prefilter)
+    }
+
     /// Every JavaScript, TypeScript, Python and JSON fixture, outlined as far as it goes (no size
     /// thresholds), gives the facts of the whole file.
     #[test]
     fn outlines_give_the_facts_of_the_whole_file() {
-        let catalog = Catalog::builtin();
-        let deployments = BTreeMap::new();
-        let cx = Context {
-            catalog,
-            deployments: &deployments,
-        };
-        let prefilter = Prefilter::new(catalog, &deployments);
+        let (cx, prefilter) = builtin();
         let mut whole = Extractor::new();
         let mut outlined = Extractor {
             outline_sizes: skeleton::Sizes {
@@ -340,13 +346,7 @@ mod tests {
     /// The large test file fixture is read from its outline at the default sizes.
     #[test]
     fn a_large_test_file_is_read_from_its_outline() {
-        let catalog = Catalog::builtin();
-        let deployments = BTreeMap::new();
-        let cx = Context {
-            catalog,
-            deployments: &deployments,
-        };
-        let prefilter = Prefilter::new(catalog, &deployments);
+        let (cx, prefilter) = builtin();
         let path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lang/typescript/outline.test.ts");
         let text = std::fs::read_to_string(path).unwrap_or_default();
