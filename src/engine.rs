@@ -113,7 +113,8 @@ impl<'p> Engine<'p> {
         text: &str,
     ) -> Option<FileResult> {
         let lang = Lang::for_path(Path::new(rel))?;
-        let facts = self.extract(extractor, lang, text, None);
+        let mut facts = self.extract(extractor, lang, text, None);
+        facts.in_file(rel);
         Some(FileResult {
             path: rel.to_string(),
             lang,
@@ -195,7 +196,7 @@ impl<'p> Engine<'p> {
             Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), None),
         };
         let lossy = hits.is_none();
-        let facts = with_extractor(|ex| {
+        let mut facts = with_extractor(|ex| {
             if opts.no_prefilter {
                 // Every file, every node: what the prefilter's results are checked against.
                 ex.extract(entry.lang, &text, &self.context(), None)
@@ -203,6 +204,7 @@ impl<'p> Engine<'p> {
                 self.extract(ex, entry.lang, &text, hits)
             }
         });
+        facts.in_file(&entry.rel);
         ReadOutcome::Parsed { facts, lossy }
     }
 
@@ -223,9 +225,11 @@ impl<'p> Engine<'p> {
     /// Prices the sites, runs the checks, applies suppressions, and sorts everything.
     pub fn evaluate(&self, scan: Scan, today: Date, run_checks: bool) -> Report {
         let mut sites = Vec::new();
+        let mut limits = Vec::new();
         let mut unpriced = Vec::new();
         let mut occurrences: HashMap<String, u32> = HashMap::new();
         for file in &scan.files {
+            let first_site = sites.len();
             for s in &file.facts.sites {
                 let r = &file.facts.refs[s.model];
                 let limit = s.limit.map(|l| file.facts.limits[l].clone());
@@ -268,6 +272,7 @@ impl<'p> Engine<'p> {
                     cost,
                 });
             }
+            self.inventory_limits(file, &sites[first_site..], &mut limits);
         }
         sites.sort_by(|a, b| {
             (&a.path, a.span.line, a.span.column, &a.id).cmp(&(
@@ -285,6 +290,7 @@ impl<'p> Engine<'p> {
             today,
             files: &scan.files,
             sites: &sites,
+            limits: &limits,
         };
         let mut diagnostics = if run_checks {
             checks::run_all(&cx)
@@ -332,9 +338,53 @@ impl<'p> Engine<'p> {
         Report {
             references,
             sites,
+            limits,
             diagnostics,
             summary,
             files: scan.files,
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// Adds file `file`'s limits to the inventory, each with the site (among `sites`, the
+    /// file's own) that claimed it and that site's model.
+    fn inventory_limits(
+        &self,
+        file: &FileResult,
+        sites: &[Site],
+        out: &mut Vec<sites::LimitEntry>,
+    ) {
+        let facts = &file.facts;
+        for (i, l) in facts.limits.iter().enumerate() {
+            let site = facts
+                .sites
+                .iter()
+                .zip(sites)
+                .find(|(fact, _)| fact.limit == Some(i))
+                .map(|(_, site)| site);
+            let runs = match site {
+                Some(site) => site.usage.calls_per_day > 0,
+                None => {
+                    let hint = usage_hint(facts, l.span.start_byte);
+                    usage::for_site(self.policy, &file.path, hint).calls_per_day > 0
+                }
+            };
+            out.push(sites::LimitEntry {
+                path: file.path.clone(),
+                line: l.span.line,
+                column: l.span.column,
+                param: l.param.clone(),
+                value: l.value,
+                value_line: l.value_line,
+                model: site.map(|s| sites::LimitModel {
+                    text: s.model.text.clone(),
+                    line: s.model.line,
+                }),
+                site: site.map(|s| s.id.clone()),
+                runs,
+                span: l.span,
+            });
         }
     }
 }
@@ -593,6 +643,8 @@ pub fn display_path(p: &Path) -> String {
 pub struct Report {
     pub references: Vec<Reference>,
     pub sites: Vec<Site>,
+    /// Every output-token limit found, in file order.
+    pub limits: Vec<sites::LimitEntry>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
     pub files: Vec<FileResult>,

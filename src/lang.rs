@@ -112,6 +112,16 @@ pub struct Syntax {
     pub wrappers: &'static [&'static str],
     /// Blocks that hold statements: a statement is a node whose parent is one of these.
     pub blocks: &'static [&'static str],
+    /// Comparisons: (kind, operators that make it one; empty = any). A model name inside one
+    /// is compared, not chosen (`model == "gpt-4o"`).
+    pub comparisons: &'static [(&'static str, &'static [&'static str])],
+    /// `case` labels: (kind, field holding the label).
+    pub case_labels: &'static [(&'static str, &'static str)],
+    /// Mappings: dicts, objects, YAML and JSON mappings.
+    pub mappings: &'static [&'static str],
+    /// A config format (YAML, JSON) rather than code: its mappings are data, not blocks of
+    /// statements.
+    pub config: bool,
 }
 
 fn python() -> tree_sitter::Language {
@@ -153,6 +163,10 @@ static PYTHON: Syntax = Syntax {
     string_statements: &["expression_statement"],
     wrappers: &["parenthesized_expression"],
     blocks: &["module", "block"],
+    comparisons: &[("comparison_operator", &[]), ("case_pattern", &[])],
+    case_labels: &[],
+    mappings: &["dictionary"],
+    config: false,
 };
 
 const JS_PAIRS: &[(&str, &str, &str)] = &[
@@ -216,6 +230,13 @@ const JAVASCRIPT_LIKE: Syntax = Syntax {
     string_statements: &["expression_statement"],
     wrappers: JS_WRAPPERS,
     blocks: JS_BLOCKS,
+    comparisons: &[(
+        "binary_expression",
+        &["==", "===", "!=", "!==", "in", "instanceof"],
+    )],
+    case_labels: &[("switch_case", "value")],
+    mappings: &["object"],
+    config: false,
 };
 
 static YAML: Syntax = Syntax {
@@ -246,6 +267,10 @@ static YAML: Syntax = Syntax {
         "block_sequence",
         "block_sequence_item",
     ],
+    comparisons: &[],
+    case_labels: &[],
+    mappings: &["block_mapping", "flow_mapping"],
+    config: true,
 };
 
 static JSON: Syntax = Syntax {
@@ -263,6 +288,10 @@ static JSON: Syntax = Syntax {
     string_statements: &[],
     wrappers: &[],
     blocks: &["document", "object", "array"],
+    comparisons: &[],
+    case_labels: &[],
+    mappings: &["object"],
+    config: true,
 };
 
 /// A [`Syntax`] resolved against its grammar: node-kind ids and field ids, so that the walk over

@@ -12,6 +12,7 @@ pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod context;
 pub mod cost;
 pub mod date;
 pub mod diagnostic;

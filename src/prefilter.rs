@@ -17,7 +17,7 @@
 //! extraction never reads comments, and documentation comments are full of model names.
 
 use crate::catalog::{Catalog, Resolution};
-use crate::extract::Context;
+use crate::context::Context;
 use crate::lang::Lang;
 use crate::rules::{normalize, ExtractRules};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};

@@ -74,7 +74,9 @@ pub fn money<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
     ))
 }
 
-/// Why a site could not be priced, when it could not.
+/// What one call costs and what that comes to a day and a month: per call = (input − cached)
+/// × input price + cached × cached price (the input price when the model has none) + output ×
+/// output price, prices in USD per 1M tokens. `Err` says why the site could not be priced.
 pub fn price(
     model: Option<&ModelInfo>,
     limit: Option<&LimitRef>,
@@ -97,7 +99,8 @@ pub fn price(
     };
     let p = info.price;
     let cached_rate = p.cached_input.unwrap_or(p.input);
-    let uncached = usage.input_tokens;
+    // Cached input tokens are the part of the input read from the prompt cache.
+    let uncached = usage.input_tokens.saturating_sub(usage.cached_input_tokens);
     let per_call = p.input.cost(uncached)
         + cached_rate.cost(usage.cached_input_tokens)
         + p.output.cost(output_tokens);
@@ -110,7 +113,7 @@ pub fn price(
         }
     };
     let basis = format!(
-        "{} calls/day × {} days; {} input + {} cached input tokens; {out_words}; prices of `{}` from {}",
+        "{} calls/day × {} days; {} input tokens, {} of them cached; {out_words}; prices of `{}` from {}",
         usage.calls_per_day, usage.days_per_month, usage.input_tokens, usage.cached_input_tokens, info.id, info.source
     );
     Ok(SiteCost {
@@ -142,4 +145,35 @@ pub fn fingerprint(parts: &[&str]) -> String {
         }
     }
     format!("{h:016x}")
+}
+
+/// One output-token limit found, for the inventory (`limits[]` in JSON) and the limit checks.
+#[derive(Debug, Clone, Serialize)]
+pub struct LimitEntry {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    /// The parameter as written: `max_tokens`, `maxOutputTokens`.
+    pub param: String,
+    /// Tokens; `None` when computed at run time.
+    pub value: Option<u64>,
+    /// Where the number is written, when not on the limit's own line.
+    pub value_line: Option<u32>,
+    /// The model of the call the limit is bound to.
+    pub model: Option<LimitModel>,
+    /// The id of the call site that claimed it.
+    pub site: Option<String>,
+    /// Whether the code runs: false in test code priced at zero calls a day, where limits are
+    /// not checked.
+    #[serde(skip)]
+    pub runs: bool,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The model a limit is bound to: its text as written and the line it is written on.
+#[derive(Debug, Clone, Serialize)]
+pub struct LimitModel {
+    pub text: String,
+    pub line: u32,
 }

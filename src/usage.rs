@@ -1,8 +1,9 @@
-//! The usage a call site is priced at: the policy default, the first path override that
-//! matches, then an in-code `costlint: usage` hint above the call. Each figure remembers where
-//! it came from.
+//! The usage a call site is priced at: the policy default (zero calls a day in test code), the
+//! first path override that matches, then an in-code `costlint: usage` hint above the call. Each
+//! figure remembers where it came from.
 
 use crate::config::Policy;
+use crate::extract::shape::ShapeRules;
 use crate::extract::UsageHint;
 use serde::Serialize;
 
@@ -12,19 +13,25 @@ pub struct AppliedUsage {
     pub input_tokens: u64,
     pub cached_input_tokens: u64,
     pub days_per_month: u32,
-    /// Where the figures came from, e.g. `policy default`, `override services/batch/**`,
-    /// `hint at line 12`.
+    /// Where the figures came from, e.g. `policy default`, `test code`,
+    /// `override services/batch/**`, `hint at line 12`.
     pub source: String,
 }
 
+/// The usage of a site in file `rel_path` (relative to the scanned folder), with the `costlint:
+/// usage` hint above it if any. Test code (`test_paths` in `rules/shapes.yaml`) runs at zero
+/// calls a day unless a path override or a hint says otherwise.
 pub fn for_site(policy: &Policy, rel_path: &str, hint: Option<(u32, UsageHint)>) -> AppliedUsage {
     let base = policy.usage_for(rel_path);
-    let mut source = match policy.usage_override_for(rel_path) {
+    let over = policy.usage_override_for(rel_path);
+    let test = over.is_none() && ShapeRules::get().is_test_path(rel_path);
+    let mut source = match over {
         Some(o) => format!("override {}", o.paths.join(", ")),
+        None if test => "test code".to_string(),
         None => "policy default".to_string(),
     };
     let mut usage = AppliedUsage {
-        calls_per_day: base.calls_per_day,
+        calls_per_day: if test { 0 } else { base.calls_per_day },
         input_tokens: base.input_tokens,
         cached_input_tokens: base.cached_input_tokens,
         days_per_month: policy.usage.days_per_month,

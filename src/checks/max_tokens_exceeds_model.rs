@@ -18,7 +18,7 @@ Fix: lower the limit to the model's maximum, or choose a model with a larger out
 };
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
-    for site in cx.sites {
+    for site in cx.running_sites() {
         let (Some(limit), Some(info)) = (
             &site.limit,
             site.model.resolved.id().and_then(|id| cx.catalog.get(id)),

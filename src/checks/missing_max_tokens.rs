@@ -21,7 +21,7 @@ Fix: pass a limit in the same call, options object or config mapping."#,
 };
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
-    for site in cx.sites {
+    for site in cx.running_sites() {
         if site.limit.is_some() {
             continue;
         }

@@ -57,6 +57,16 @@ pub struct CheckContext<'a> {
     pub today: Date,
     pub files: &'a [FileResult],
     pub sites: &'a [Site],
+    /// Every output-token limit, bound or not.
+    pub limits: &'a [crate::sites::LimitEntry],
+}
+
+impl CheckContext<'_> {
+    /// The sites that run: per-site cost and limit checks skip test code priced at zero calls
+    /// a day (and any site a policy gives no volume).
+    pub fn running_sites(&self) -> impl Iterator<Item = &Site> {
+        self.sites.iter().filter(|s| s.usage.calls_per_day > 0)
+    }
 }
 
 /// Collects one check's diagnostics at its configured level.

@@ -26,7 +26,7 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
     else {
         return;
     };
-    for site in cx.sites {
+    for site in cx.running_sites() {
         let Some(info) = site.model.resolved.id().and_then(|id| cx.catalog.get(id)) else {
             continue;
         };

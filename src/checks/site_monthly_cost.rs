@@ -28,7 +28,7 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
     else {
         return;
     };
-    for site in cx.sites {
+    for site in cx.running_sites() {
         let Some(cost) = &site.cost else { continue };
         if cost.monthly > max {
             emit.report(

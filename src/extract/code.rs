@@ -1,5 +1,6 @@
 //! Extraction from a tree-sitter syntax tree, driven by the node roles in [`Syntax`].
 
+use super::shape::{Shape, ShapeRules};
 use super::skeleton::Skeleton;
 use super::{
     directive, is_model_text, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via,
@@ -14,6 +15,28 @@ use tree_sitter::{Node, Parser};
 
 /// How deep a chain of names and fallbacks is followed (`A = B`, `B = os.getenv(..., C)`…).
 const MAX_DEPTH: u32 = 6;
+
+/// Functions and methods: a model-named local inside one is a site only through a model key.
+const FUNCTION_DEFINITIONS: &[&str] = &[
+    "function_definition",
+    "function_declaration",
+    "generator_function_declaration",
+    "method_definition",
+    "arrow_function",
+    "function_expression",
+    "function",
+    "lambda",
+];
+
+/// Function bodies given as expressions: a shape found outside one (a call, a key) does not
+/// reach into it, as with blocks (`retry(() => client.create({ model }))`).
+const FUNCTIONS: &[&str] = &[
+    "arrow_function",
+    "function_expression",
+    "function",
+    "generator_function",
+    "lambda",
+];
 
 /// The facts of `text`, parsed whole.
 pub(super) fn extract(
@@ -69,7 +92,12 @@ struct Pair<'t> {
     is_limit: bool,
     value: Node<'t>,
     /// The call arguments, object or mapping holding the pair.
-    scope: usize,
+    scope: Node<'t>,
+    /// The mapping that holds the pair whose value is `scope` (`model_list[0]` for
+    /// `litellm_params.model`), if any.
+    outer: Option<usize>,
+    /// The shape that makes the pair not a request (see [`Shape`]).
+    shape: Option<Shape>,
     statement: Range<usize>,
 }
 
@@ -79,6 +107,10 @@ struct Assign<'t> {
     statement: Node<'t>,
     /// The block holding the statement.
     scope: usize,
+    shape: Option<Shape>,
+    /// Made at module or class level, not inside a function (a local is a site only when a
+    /// model key uses it).
+    top_level: bool,
 }
 
 struct Str<'t> {
@@ -86,6 +118,7 @@ struct Str<'t> {
     prose: bool,
     /// `(arguments, call)` when the string is passed directly to a call.
     call: Option<(Node<'t>, Node<'t>)>,
+    shape: Option<Shape>,
     statement: Range<usize>,
 }
 
@@ -102,6 +135,7 @@ struct Walk<'t, 'c> {
     text: &'t str,
     cx: &'c Context<'c>,
     rules: &'static ExtractRules,
+    shapes: &'static ShapeRules,
     facts: FileFacts,
     strings: Vec<Str<'t>>,
     pairs: Vec<Pair<'t>>,
@@ -119,6 +153,8 @@ struct Walk<'t, 'c> {
     limit_scopes: HashMap<usize, Vec<usize>>,
     /// site index -> scope node id
     site_scopes: Vec<Option<usize>>,
+    /// scope node id -> the shape its sibling keys give it (see [`Walk::scope_shape`])
+    scope_shapes: HashMap<usize, Option<Shape>>,
     columns: Columns,
     /// The outline parsed instead of the file, if any.
     outline: Option<&'c Skeleton<'c>>,
@@ -133,6 +169,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             text,
             cx,
             rules: ExtractRules::get(),
+            shapes: ShapeRules::get(),
             facts: FileFacts::default(),
             strings: Vec::new(),
             pairs: Vec::new(),
@@ -144,6 +181,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             ref_of: HashMap::new(),
             limit_scopes: HashMap::new(),
             site_scopes: Vec::new(),
+            scope_shapes: HashMap::new(),
             columns: Columns::default(),
             outline: None,
             fell_short: Cell::new(false),
@@ -170,7 +208,7 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     /// One iterative pass over the tree (no recursion: minified files nest deeply), keeping the
-    /// ancestors on a stack.
+    /// ancestors on a stack, and beside each the shape that makes what it holds not a request.
     fn collect(&mut self, root: Node<'t>, roles: &Roles, hits: Option<&[usize]>) {
         // A subtree is walked when it holds a hit, or may hold statements (definitions of names
         // that a hit elsewhere uses); other expressions cannot yield anything.
@@ -183,80 +221,21 @@ impl<'t, 'c> Walk<'t, 'c> {
         };
         let mut cursor = root.walk();
         let mut stack: Vec<Node<'t>> = Vec::new();
+        let mut shapes: Vec<Option<Shape>> = Vec::new();
         let mut key_buf = String::new();
         loop {
             let n = cursor.node();
-            let kind = usize::from(n.kind_id());
-            let mut descend = true;
-            if roles.string.get(kind) == Some(&true) {
-                let prose = self.is_prose(&stack);
-                let call = self.direct_call(&stack);
-                let statement = Self::statement(n, &stack, roles).byte_range();
-                self.strings.push(Str {
-                    node: n,
-                    prose,
-                    call,
-                    statement,
-                });
-                descend = n.kind() == "template_string";
-            } else if roles.comment.get(kind) == Some(&true) {
-                self.comments.push(n);
-                descend = false;
-            } else if let Some(&Some(fields)) = roles.pair.get(kind) {
-                // Only pairs whose key names a model or a limit are kept.
-                if let Some((k, v)) = self.fields(n, fields) {
-                    let key = self.key_text(k);
-                    crate::rules::normalize_into(&mut key_buf, key);
-                    let is_limit = self.rules.is_limit_normalized(&key_buf);
-                    if is_limit || self.rules.is_model_key_normalized(&key_buf) {
-                        let scope = stack.last().map_or(n.id(), |p| p.id());
-                        let statement = Self::statement(n, &stack, roles).byte_range();
-                        self.pairs.push(Pair {
-                            node: n,
-                            key: key.to_string(),
-                            is_limit,
-                            value: v,
-                            scope,
-                            statement,
-                        });
-                    }
-                }
-            } else if let Some(&Some(fields)) = roles.assignment.get(kind) {
-                if let Some((k, v)) = self.fields(n, fields) {
-                    if roles.identifier.get(usize::from(k.kind_id())) == Some(&true) {
-                        let name = self.src(k).to_string();
-                        let stmt = Self::statement(n, &stack, roles);
-                        let scope = self.block_of(stmt, &stack);
-                        self.constants
-                            .entry(name.clone())
-                            .or_default()
-                            .push(self.assigns.len());
-                        self.assigns.push(Assign {
-                            name,
-                            value: v,
-                            statement: stmt,
-                            scope,
-                        });
-                    } else if let Some(member) = self.member_name(k) {
-                        // `settings.max_tokens = 2000`: a limit given to an object built
-                        // elsewhere, so it binds to no model (its scope is its own).
-                        crate::rules::normalize_into(&mut key_buf, member);
-                        if self.rules.is_limit_normalized(&key_buf) {
-                            let statement = Self::statement(n, &stack, roles).byte_range();
-                            self.pairs.push(Pair {
-                                node: n,
-                                key: member.to_string(),
-                                is_limit: true,
-                                value: v,
-                                scope: n.id(),
-                                statement,
-                            });
-                        }
-                    }
-                }
-            }
+            let resets =
+                (roles.is_block(n) && !self.syntax.config) || FUNCTIONS.contains(&n.kind());
+            let inherited = if resets {
+                None
+            } else {
+                shapes.last().copied().flatten()
+            };
+            let (descend, shape) = self.visit(n, &stack, inherited, roles, &mut key_buf);
             if descend && worth(n, stack.last()) && cursor.goto_first_child() {
                 stack.push(n);
+                shapes.push(shape);
                 continue;
             }
             loop {
@@ -267,8 +246,231 @@ impl<'t, 'c> Walk<'t, 'c> {
                     return;
                 }
                 stack.pop();
+                shapes.pop();
             }
         }
+    }
+
+    /// Records what node `n` holds (a string, comment, pair or assignment). Returns whether its
+    /// children are worth walking, and the shape they inherit.
+    fn visit(
+        &mut self,
+        n: Node<'t>,
+        stack: &[Node<'t>],
+        inherited: Option<Shape>,
+        roles: &Roles,
+        key_buf: &mut String,
+    ) -> (bool, Option<Shape>) {
+        let kind = usize::from(n.kind_id());
+        if roles.string.get(kind) == Some(&true) {
+            self.strings.push(Str {
+                node: n,
+                prose: self.is_prose(stack),
+                call: self.direct_call(stack),
+                shape: inherited,
+                statement: Self::statement(n, stack, roles).byte_range(),
+            });
+            return (n.kind() == "template_string", inherited);
+        }
+        if roles.comment.get(kind) == Some(&true) {
+            self.comments.push(n);
+            return (false, inherited);
+        }
+        let shape = inherited.or_else(|| self.own_shape(n, stack.last()));
+        if let Some(&Some(fields)) = roles.pair.get(kind) {
+            if let Some((k, v)) = self.fields(n, fields) {
+                return (true, self.visit_pair(n, k, v, stack, shape, roles, key_buf));
+            }
+        } else if let Some(&Some(fields)) = roles.assignment.get(kind) {
+            if let Some((k, v)) = self.fields(n, fields) {
+                return (
+                    true,
+                    self.visit_assignment(n, k, v, stack, shape, roles, key_buf),
+                );
+            }
+        }
+        (true, shape)
+    }
+
+    /// Keeps a pair whose key names a model or a limit; returns the shape of its value.
+    #[allow(clippy::too_many_arguments)]
+    fn visit_pair(
+        &mut self,
+        n: Node<'t>,
+        k: Node<'t>,
+        v: Node<'t>,
+        stack: &[Node<'t>],
+        shape: Option<Shape>,
+        roles: &Roles,
+        key_buf: &mut String,
+    ) -> Option<Shape> {
+        let key = self.key_text(k);
+        crate::rules::normalize_into(key_buf, key);
+        let shape = shape
+            .or_else(|| self.shapes.of_key(key_buf))
+            .or_else(|| self.keyed_by_model(key, v));
+        let is_limit = self.rules.is_limit_normalized(key_buf);
+        if is_limit || self.rules.is_model_key_normalized(key_buf) {
+            self.pairs.push(Pair {
+                node: n,
+                key: key.to_string(),
+                is_limit,
+                value: v,
+                scope: stack.last().copied().unwrap_or(n),
+                outer: self.outer_mapping(stack, roles),
+                shape,
+                statement: Self::statement(n, stack, roles).byte_range(),
+            });
+        }
+        shape
+    }
+
+    /// Keeps a same-file name definition, or a limit given to a member; returns the shape of
+    /// its value (`expected = {…}` is an expected value).
+    #[allow(clippy::too_many_arguments)]
+    fn visit_assignment(
+        &mut self,
+        n: Node<'t>,
+        k: Node<'t>,
+        v: Node<'t>,
+        stack: &[Node<'t>],
+        shape: Option<Shape>,
+        roles: &Roles,
+        key_buf: &mut String,
+    ) -> Option<Shape> {
+        if roles.identifier.get(usize::from(k.kind_id())) == Some(&true) {
+            let name = self.src(k).to_string();
+            crate::rules::normalize_into(key_buf, &name);
+            let shape = shape.or_else(|| self.shapes.of_key(key_buf));
+            let top_level = self.rules.is_model_key_normalized(key_buf)
+                && !stack
+                    .iter()
+                    .any(|a| FUNCTION_DEFINITIONS.contains(&a.kind()));
+            let stmt = Self::statement(n, stack, roles);
+            let scope = self.block_of(stmt, stack);
+            self.constants
+                .entry(name.clone())
+                .or_default()
+                .push(self.assigns.len());
+            self.assigns.push(Assign {
+                name,
+                value: v,
+                statement: stmt,
+                scope,
+                shape,
+                top_level,
+            });
+            return shape;
+        }
+        if let Some(member) = self.member_name(k) {
+            // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so it
+            // binds to no model (its scope is its own).
+            crate::rules::normalize_into(key_buf, member);
+            if self.rules.is_limit_normalized(key_buf) {
+                self.pairs.push(Pair {
+                    node: n,
+                    key: member.to_string(),
+                    is_limit: true,
+                    value: v,
+                    scope: n,
+                    outer: None,
+                    shape,
+                    statement: Self::statement(n, stack, roles).byte_range(),
+                });
+            }
+        }
+        shape
+    }
+
+    /// The shape node `n` gives what it holds, judged from `n` alone: a call by its callee, a
+    /// comparison by its operator, a `case` label.
+    fn own_shape(&self, n: Node<'t>, parent: Option<&Node<'t>>) -> Option<Shape> {
+        if let Some(&(_, callee_field, _)) = self.syntax.calls.iter().find(|c| c.0 == n.kind()) {
+            let callee = n.child_by_field_name(callee_field)?;
+            if !(self.is(self.syntax.identifiers, callee)
+                || callee.kind().contains("member")
+                || callee.kind() == "attribute")
+            {
+                return None;
+            }
+            let text = self.src(callee);
+            if self.rules.is_env_getter(text) || self.shapes.is_default_getter(text) {
+                return None;
+            }
+            return self.shapes.of_call(text);
+        }
+        if let Some(&(_, ops)) = self.syntax.comparisons.iter().find(|c| c.0 == n.kind()) {
+            let op = n.child_by_field_name("operator").map(|o| self.src(o));
+            return (ops.is_empty() || op.is_some_and(|op| ops.contains(&op)))
+                .then_some(Shape::Comparison);
+        }
+        let parent = parent?;
+        let label = self
+            .syntax
+            .case_labels
+            .iter()
+            .find(|c| c.0 == parent.kind())
+            .and_then(|c| parent.child_by_field_name(c.1));
+        label
+            .is_some_and(|l| l.id() == n.id())
+            .then_some(Shape::Comparison)
+    }
+
+    /// A pair whose key is a model name and whose value is a mapping is an entry of a model
+    /// table: `"gpt-5.3-codex": { maxOutputTokens: 128000 }`.
+    fn keyed_by_model(&self, key: &str, value: Node<'t>) -> Option<Shape> {
+        let v = self.peel(value);
+        let mapping = self.is(self.syntax.mappings, v)
+            || (v.named_child_count() == 1
+                && v.named_child(0)
+                    .is_some_and(|c| self.is(self.syntax.mappings, c)));
+        (mapping && key.len() < 128 && self.cx.resolve(key) != Resolution::Unknown)
+            .then_some(Shape::Table)
+    }
+
+    /// The mapping holding the pair whose value is the top of `stack` (the pair's own scope).
+    fn outer_mapping(&self, stack: &[Node<'t>], roles: &Roles) -> Option<usize> {
+        let below = stack.len().checked_sub(1)?;
+        (below.saturating_sub(3)..below)
+            .rev()
+            .find(|&i| {
+                roles
+                    .pair
+                    .get(usize::from(stack[i].kind_id()))
+                    .is_some_and(|f| f.is_some())
+            })
+            .and_then(|i| i.checked_sub(1))
+            .map(|i| stack[i].id())
+    }
+
+    /// The shape the keys of mapping `scope` give it: a response (`choices`, `usage`) or a
+    /// model table entry (`pricing`, and in code `contextWindow`, `label`). Computed once.
+    fn scope_shape(&mut self, scope: Node<'t>) -> Option<Shape> {
+        if let Some(&s) = self.scope_shapes.get(&scope.id()) {
+            return s;
+        }
+        let code = !self.syntax.config;
+        // Table keys mark an object or mapping; call arguments may carry a `description`.
+        let mapping = self.is(self.syntax.mappings, scope);
+        let mut found = None;
+        let mut c = scope.walk();
+        for child in scope.named_children(&mut c) {
+            let Some(&(_, kf, vf)) = self.syntax.pairs.iter().find(|p| p.0 == child.kind()) else {
+                continue;
+            };
+            let Some((k, _)) = self.fields_named(child, kf, vf) else {
+                continue;
+            };
+            found = self
+                .shapes
+                .of_sibling_key(&crate::rules::normalize(self.key_text(k)), code)
+                .filter(|&s| mapping || s != Shape::Table);
+            if found.is_some() {
+                break;
+            }
+        }
+        self.scope_shapes.insert(scope.id(), found);
+        found
     }
 
     /// The statement (a child of a block) that holds `n`, given `n`'s ancestors.
@@ -512,18 +714,19 @@ impl<'t, 'c> Walk<'t, 'c> {
         None
     }
 
-    /// An integer limit value; `None` when it is computed at run time.
-    fn eval_int(&self, n: Node<'t>, depth: u32) -> Option<u64> {
+    /// An integer limit value and the node it is written in; `None` when it is computed at run
+    /// time.
+    fn eval_int(&self, n: Node<'t>, depth: u32) -> Option<(u64, Node<'t>)> {
         if depth > MAX_DEPTH {
             return None;
         }
         let n = self.peel(n);
         if self.is(self.syntax.numbers, n) {
-            return parse_int(self.src(n));
+            return parse_int(self.src(n)).map(|v| (v, n));
         }
         if self.is(self.syntax.strings, n) {
             // `max_tokens: 2_000` is a string to YAML 1.2, `"max_tokens": "4000"` in some configs.
-            return self.string_value(n).and_then(parse_int);
+            return self.string_value(n).and_then(parse_int).map(|v| (v, n));
         }
         if self.is(self.syntax.identifiers, n) {
             let i = self.definition_before(self.src(n), n.start_byte())?;
@@ -539,11 +742,15 @@ impl<'t, 'c> Walk<'t, 'c> {
         span: crate::diagnostic::Span,
         scope: usize,
     ) {
-        let value = self.eval_int(value, 0);
+        let found = self.eval_int(value, 0);
+        let value_line = found
+            .map(|(_, n)| n.start_position().row as u32 + 1)
+            .filter(|&l| l != span.line);
         let idx = self.facts.limits.len();
         self.facts.limits.push(LimitRef {
             param: param.to_string(),
-            value,
+            value: found.map(|(v, _)| v),
+            value_line,
             span,
             bound: false,
         });
@@ -552,19 +759,20 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     fn limits(&mut self) {
         for i in 0..self.pairs.len() {
-            if self.pairs[i].is_limit {
-                let (key, node, value, scope) = (
-                    self.pairs[i].key.clone(),
-                    self.pairs[i].node,
-                    self.pairs[i].value,
-                    self.pairs[i].scope,
-                );
-                self.add_limit(&key, value, self.span(node), scope);
+            let p = &self.pairs[i];
+            if !p.is_limit || p.shape.is_some() {
+                continue;
             }
+            let (key, node, value, scope) = (p.key.clone(), p.node, p.value, p.scope);
+            // A maximum output in a model table or a recorded response is not a request's limit.
+            if self.scope_shape(scope).is_some() {
+                continue;
+            }
+            self.add_limit(&key, value, self.span(node), scope.id());
         }
         for i in 0..self.assigns.len() {
-            if self.rules.is_limit_param(&self.assigns[i].name) {
-                let a = &self.assigns[i];
+            let a = &self.assigns[i];
+            if a.shape.is_none() && self.rules.is_limit_param(&a.name) {
                 let (name, value, scope) = (a.name.clone(), a.value, a.scope);
                 let span = self.span(a.statement);
                 self.add_limit(&name, value, span, scope);
@@ -595,12 +803,17 @@ impl<'t, 'c> Walk<'t, 'c> {
         at: crate::diagnostic::Span,
         statement: Range<usize>,
         scope: Option<usize>,
+        priced_as: Option<Resolution>,
     ) -> bool {
         let Some(value) = self.string_value(found.literal) else {
             return false;
         };
-        let resolution = self.cx.resolve(value);
-        if !is_model_text(value, &resolution) {
+        let mut resolution = self.cx.resolve(value);
+        if resolution == Resolution::Unknown {
+            resolution = priced_as.unwrap_or(Resolution::Unknown);
+        }
+        // An audio, image or video model the catalog prices is still no text request.
+        if !is_model_text(value, &resolution) || self.rules.is_non_text_model(value) {
             return false;
         }
         // A name the catalog does not know counts only where it is plainly a model choice: the
@@ -636,29 +849,94 @@ impl<'t, 'c> Walk<'t, 'c> {
         true
     }
 
+    /// Model keys in calls, options objects and mappings: each a call site unless its shape
+    /// says otherwise, it is a config alias, or it prices a sibling site (`base_model`).
     fn model_pairs(&mut self) {
+        let mut aliased = HashSet::new();
+        let mut pricing = HashMap::new();
+        for (i, p) in self.pairs.iter().enumerate() {
+            let (Some(outer), None, false) = (p.outer, p.shape, p.is_limit) else {
+                continue;
+            };
+            if self
+                .shapes
+                .is_pricing_model_key(&crate::rules::normalize(&p.key))
+            {
+                pricing.insert(outer, i);
+            } else {
+                aliased.insert(outer);
+            }
+        }
         for i in 0..self.pairs.len() {
-            if self.pairs[i].is_limit {
+            let p = &self.pairs[i];
+            let key = crate::rules::normalize(&p.key);
+            let alias = self.shapes.is_alias_key(&key) && aliased.contains(&p.scope.id());
+            if p.is_limit {
                 continue;
             }
-            let p = &self.pairs[i];
-            let (node, value, key, scope, statement) =
-                (p.node, p.value, p.key.clone(), p.scope, p.statement.clone());
+            let (node, value, scope, outer, statement, shape) = (
+                p.node,
+                p.value,
+                p.scope,
+                p.outer,
+                p.statement.clone(),
+                p.shape,
+            );
+            if shape.is_some()
+                || alias
+                || self.shapes.is_pricing_model_key(&key)
+                || self.scope_shape(scope).is_some()
+            {
+                self.reference_only(value);
+                continue;
+            }
+            let key = self.pairs[i].key.clone();
             match self.eval_model(value, 0) {
                 Some(found) => {
                     // A literal that is not a model (`"auto"`, an image model) is neither a site
                     // nor a run-time choice.
                     let at = self.span(node);
-                    self.add_site(found, Some(key), at, statement, Some(scope));
+                    let priced_as = outer
+                        .and_then(|o| pricing.get(&o))
+                        .and_then(|&b| self.priced_as(b));
+                    self.add_site(found, Some(key), at, statement, Some(scope.id()), priced_as);
                 }
                 // Counted only beside a limit with a readable value: the prefilter always lets
                 // such a file through, so the count does not depend on which files it reads.
-                None if !self.is_plain_data(value) && self.readable_limit_in(scope) => {
+                None if !self.is_plain_data(value) && self.readable_limit_in(scope.id()) => {
                     self.facts.dynamic_models += 1
                 }
                 None => {}
             }
         }
+    }
+
+    /// The model a value names, if the catalog knows it, as a reference and never a site
+    /// (`literals` then passes it by).
+    fn reference_only(&mut self, value: Node<'t>) {
+        let Some(found) = self.eval_model(value, 0) else {
+            return;
+        };
+        let Some(text) = self.string_value(found.literal) else {
+            return;
+        };
+        let resolution = self.cx.resolve(text);
+        if resolution != Resolution::Unknown {
+            self.reference(found.literal, resolution);
+        }
+    }
+
+    /// How a site is priced when the catalog does not know its own model text: as the model
+    /// of pricing pair `b` (`model_info.base_model`), if the catalog knows that.
+    fn priced_as(&mut self, b: usize) -> Option<Resolution> {
+        let (key, value) = (self.pairs[b].key.clone(), self.pairs[b].value);
+        let found = self.eval_model(value, 0)?;
+        let text = self.string_value(found.literal)?;
+        let id = self.cx.resolve(text).id()?.to_string();
+        Some(Resolution::Approximate {
+            id,
+            why: format!("priced as its `{key}` `{text}`"),
+        })
     }
 
     fn readable_limit_in(&self, scope: usize) -> bool {
@@ -678,10 +956,12 @@ impl<'t, 'c> Walk<'t, 'c> {
             || v.kind() == "subscript")
     }
 
-    /// `MODEL = "gpt-4o"` that no call in the file uses: the definition is the site.
+    /// `MODEL = "gpt-4o"` at module or class level that no call in the file uses: the
+    /// definition is the site.
     fn model_assignments(&mut self) {
         for i in 0..self.assigns.len() {
-            if self.used_assigns.contains(&i) || !self.rules.is_model_key(&self.assigns[i].name) {
+            let a = &self.assigns[i];
+            if self.used_assigns.contains(&i) || a.shape.is_some() || !a.top_level {
                 continue;
             }
             let a = &self.assigns[i];
@@ -689,7 +969,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             if let Some(found) = self.eval_model(value, 0) {
                 if !self.consumed.contains(&found.literal.id()) {
                     let at = self.span(stmt);
-                    self.add_site(found, Some(name), at, stmt.byte_range(), Some(scope));
+                    self.add_site(found, Some(name), at, stmt.byte_range(), Some(scope), None);
                 }
             }
         }
@@ -699,12 +979,10 @@ impl<'t, 'c> Walk<'t, 'c> {
     /// passed directly to a call (`ChatAnthropic("claude-…")`).
     fn literals(&mut self) {
         for i in 0..self.strings.len() {
-            let (n, prose, call, statement) = (
-                self.strings[i].node,
-                self.strings[i].prose,
-                self.strings[i].call,
-                self.strings[i].statement.clone(),
-            );
+            let str = &self.strings[i];
+            let (n, prose, statement) = (str.node, str.prose, str.statement.clone());
+            // A model passed to a comparison, lookup, assertion or mock is a reference only.
+            let call = str.call.filter(|_| str.shape.is_none());
             if prose || self.ref_of.contains_key(&n.id()) {
                 continue;
             }
@@ -720,6 +998,14 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
             if let Some((args, call)) = call {
                 let callee = self.callee(call).map(|c| c.0).unwrap_or_default();
+                // `PRICES.get("gpt-4o")` looks a model up; `cfg.get("model", "gpt-4o")` falls
+                // back to one.
+                if self.shapes.is_default_getter(&callee)
+                    && self.positional_args(args).first().map(|a| a.id()) == Some(n.id())
+                {
+                    self.reference(n, resolution);
+                    continue;
+                }
                 let via = if self.rules.is_env_getter(&callee) {
                     let var = self
                         .positional_args(args)
@@ -742,6 +1028,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                     at,
                     statement,
                     Some(args.id()),
+                    None,
                 );
                 continue;
             }

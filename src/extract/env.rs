@@ -74,6 +74,7 @@ pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
             facts.limits.push(LimitRef {
                 param: key.to_string(),
                 value: parse_int(unquoted),
+                value_line: None,
                 span: span(key_at, line.len()),
                 bound: false,
             });

@@ -5,52 +5,20 @@
 mod code;
 mod directive;
 mod env;
+pub mod shape;
 mod skeleton;
 
 use skeleton::Skeleton;
 
-use crate::catalog::{Catalog, Resolution};
+use crate::catalog::Resolution;
 use crate::diagnostic::Span;
 use crate::lang::Lang;
-use crate::rules::ExtractRules;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+pub use crate::context::{is_model_text, unknown_model_shaped, Context};
 pub use directive::{Directive, DirectiveKind, UsageHint};
-
-/// What extraction needs to know besides the file: the catalog (is this string a model?) and
-/// the policy's private deployment names.
-pub struct Context<'a> {
-    pub catalog: &'a Catalog,
-    pub deployments: &'a BTreeMap<String, String>,
-}
-
-impl Context<'_> {
-    pub fn resolve(&self, text: &str) -> Resolution {
-        self.catalog.resolve(text, self.deployments)
-    }
-
-    /// Could `value`, as a whole string, be reported as a model? See [`is_model_text`].
-    pub fn is_model_text(&self, value: &str) -> bool {
-        is_model_text(value, &self.resolve(value))
-    }
-}
-
-/// A value where a model is chosen names a model when the catalog resolves it, or when it
-/// looks like one (see [`unknown_model_shaped`]).
-pub(crate) fn is_model_text(value: &str, resolution: &Resolution) -> bool {
-    !matches!(resolution, Resolution::Unknown) || unknown_model_shaped(value)
-}
-
-/// An unknown string in a model position is reported as a model only when it looks like one:
-/// model-shaped and with a version digit (`gpt-5.44`, `claude-sonet-4-6`). Digit-less names are
-/// gateway aliases (`fast`, `bedrock-sonnet`) far more often than models.
-pub(crate) fn unknown_model_shaped(value: &str) -> bool {
-    Catalog::is_model_shaped(value)
-        && value.bytes().any(|b| b.is_ascii_digit())
-        && !ExtractRules::get().is_non_text_model(value)
-}
 
 /// A place where a model is named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,6 +34,9 @@ pub struct ModelRef {
 pub struct LimitRef {
     pub param: String,
     pub value: Option<u64>,
+    /// The line the number is written on, when it is not the limit's own line
+    /// (`max_tokens=LIMIT` with `LIMIT = 4000` above).
+    pub value_line: Option<u32>,
     pub span: Span,
     /// Whether a call site claimed this limit.
     pub bound: bool,
@@ -174,6 +145,17 @@ impl Extractor {
 }
 
 impl FileFacts {
+    /// What the file's path says about its facts: recorded data (cassettes, snapshots, result
+    /// files, `recorded_paths` in `rules/shapes.yaml`) names models without calling them, so
+    /// only its references are kept.
+    pub fn in_file(&mut self, rel: &str) {
+        if shape::ShapeRules::get().is_recorded_path(rel) {
+            self.sites.clear();
+            self.limits.clear();
+            self.dynamic_models = 0;
+        }
+    }
+
     /// A limit that binds to no call and whose value cannot be read (`maxTokens:
     /// params.maxTokens` in a helper) says nothing costlint can price or check: it is dropped.
     /// This also keeps a file's facts independent of whether the prefilter read it, as the
@@ -260,6 +242,7 @@ impl Columns {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Catalog;
     use crate::prefilter::Prefilter;
     use std::path::{Path, PathBuf};
 
@@ -355,7 +338,9 @@ mod tests {
         let facts = ex.extract(Lang::TypeScript, &text, &cx, Some(&hits));
         assert_eq!(ex.outlined, 1);
         let names: Vec<&str> = facts.refs.iter().map(|r| r.text.as_str()).collect();
-        assert_eq!(names, ["gpt-5.4", "acme-fallback-2", "acme-mock-7"]);
+        // `acme-mock-7` sits in a mock (`const mock = { response: { modelId: … } }`): no site,
+        // and an unknown name outside a site is no reference.
+        assert_eq!(names, ["gpt-5.4", "acme-fallback-2"]);
         let Some(outline) = Skeleton::new(
             &text,
             Lang::TypeScript,

@@ -4,7 +4,7 @@
 
 use super::{Mode, Options};
 use crate::engine::{Reference, Report, Summary};
-use crate::sites::{SiteCost, SiteModel};
+use crate::sites::{LimitEntry, SiteCost, SiteModel};
 use crate::usage::AppliedUsage;
 use serde::Serialize;
 
@@ -16,6 +16,7 @@ struct Output<'a> {
     tool: Tool,
     references: &'a [Reference],
     sites: Vec<SiteOut<'a>>,
+    limits: &'a [LimitEntry],
     diagnostics: Vec<DiagnosticOut<'a>>,
     summary: &'a Summary,
 }
@@ -106,6 +107,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
         },
         references: &report.references,
         sites,
+        limits: &report.limits,
         diagnostics,
         summary: &report.summary,
     };
