@@ -117,3 +117,23 @@ pub fn render(report: &Report, opts: &Options) -> String {
         Err(e) => format!("{{\"error\": \"cannot serialise the report: {e}\"}}\n"),
     }
 }
+
+/// Bad input (exit 2) as a JSON object on stdout, so that a machine never has to read stderr:
+/// `{"version": 1, "error": {"message", "path", "line", "column", "help"}}`. `path`, `line`,
+/// `column` and `help` are `null` when the error has none.
+pub fn error(e: &crate::error::InputError) -> String {
+    let position = e.position();
+    let value = serde_json::json!({
+        "version": VERSION,
+        "error": {
+            "message": e.message,
+            "path": e.file(),
+            "line": position.map(|p| p.0),
+            "column": position.map(|p| p.1),
+            "help": e.help,
+        }
+    });
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}
