@@ -52,6 +52,75 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
+fn denied(check: &Output) -> Vec<String> {
+    json(check)["diagnostics"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .filter(|d| d["check"] == "denied-model")
+        .map(|d| d["message"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+// ---- item: model rules on the resolved model ----
+
+#[test]
+fn deny_covers_snapshots_and_host_routes() {
+    let dir = repo(&[
+        (
+            "costlint.yaml",
+            "version: 1\nmodels:\n  deny:\n    - id: gpt-5.5-pro\n      reason: needs approval\n",
+        ),
+        (
+            "app.py",
+            "a.create(model=\"gpt-5.5-pro-2026-04-23\", max_tokens=10)\n\
+             b.create(model=\"azure/gpt-5.5-pro\", max_tokens=10)\n\
+             c.create(model=\"openai/gpt-5.5-pro\", max_tokens=10)\n\
+             d.create(model=\"gpt-5.5\", max_tokens=10)\n",
+        ),
+    ]);
+    let out = costlint(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let messages = denied(&out);
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    for text in [
+        "gpt-5.5-pro-2026-04-23",
+        "azure/gpt-5.5-pro",
+        "openai/gpt-5.5-pro",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(&format!("`{text}`"))),
+            "{text}: {messages:?}"
+        );
+    }
+}
+
+#[test]
+fn allow_admits_the_same_model_on_another_host_but_not_another_model() {
+    let dir = repo(&[
+        (
+            "costlint.yaml",
+            "version: 1\nmodels:\n  allow: [\"gpt-5.4\"]\n",
+        ),
+        (
+            "app.py",
+            "a.create(model=\"azure/gpt-5.4\", max_tokens=10)\n\
+             b.create(model=\"gpt-5.5\", max_tokens=10)\n",
+        ),
+    ]);
+    let out = costlint(dir.path(), &["check", "--format", "json", "."]);
+    let v = json(&out);
+    let none = Vec::new();
+    let unapproved: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap_or(&none)
+        .iter()
+        .filter(|d| d["check"] == "unapproved-model")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(unapproved.len(), 1, "{unapproved:?}");
+    assert!(unapproved[0].contains("`gpt-5.5`"), "{unapproved:?}");
+}
 
 // ---- item: pricing sources are untrusted ----
 
