@@ -547,3 +547,58 @@ fn explain_init_and_models_speak_json() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("No model"), "{}", stdout(&out));
 }
+
+// ---- snapshots: what users see ----
+
+#[test]
+fn snapshot_of_escaped_human_output() {
+    let dir = repo(&[
+        (
+            "costlint.yaml",
+            "version: 1\nmodels:\n  deny: [\"gpt-5.5-pro\"]\n",
+        ),
+        (
+            "x\n::error file=README.md,line=1::looks fine\n.py",
+            "a.create(model=\"gpt-5.5-pro\", max_tokens=10)  # \u{1b}[2J\n",
+        ),
+    ]);
+    let out = costlint(dir.path(), &["check", "--color", "never", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("escaped_human_output", stdout(&out));
+}
+
+#[test]
+fn snapshot_of_json_errors() {
+    let dir = repo(&[
+        (
+            "costlint.yaml",
+            "version: 1\nusage:\n  default: { calls_per_day: 18446744073709551615 }\n",
+        ),
+        (
+            "deploy.yaml",
+            "version: 1\ndeployments:\n  chat-prod: gpt-5.44\n",
+        ),
+    ]);
+    let mut all = String::new();
+    for args in [
+        &[
+            "check",
+            "--format",
+            "json",
+            "--config",
+            "costlint.yaml",
+            ".",
+        ][..],
+        &["check", "--format", "json", "--config", "deploy.yaml", "."][..],
+        &["explain", "--format", "json", "missing-max-token"][..],
+    ] {
+        let out = costlint(dir.path(), args);
+        all.push_str(&format!(
+            "$ costlint {}\nexit: {:?}\n{}\n",
+            args.join(" "),
+            out.status.code(),
+            stdout(&out)
+        ));
+    }
+    insta::assert_snapshot!("json_errors", all);
+}
