@@ -10,26 +10,25 @@ use crate::date::Date;
 use crate::diagnostic::Level;
 use crate::engine::{default_threads, Engine, ScanOptions};
 use crate::error::InputError;
+use crate::report::escape::escape;
 use crate::report::{self, Format, Mode};
 use crate::walk;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-type Outcome = Result<ExitCode, Box<dyn miette::Diagnostic + Send + Sync>>;
+/// The exit code of a command that ran, or the bad input that stopped it (exit 2).
+pub type Outcome = Result<ExitCode, InputError>;
 
+/// Runs the command `cli` names.
 pub fn run(cli: &Cli) -> Outcome {
     match &cli.command {
         Command::Check(args) => check(cli, args),
         Command::Scan(args) => scan(cli, args),
         Command::Models(args) => models(cli, args),
-        Command::Init(args) => init(args),
-        Command::Explain(args) => explain(args),
+        Command::Init(args) => init(cli, args),
+        Command::Explain(args) => explain(cli, args),
     }
-}
-
-fn bad(e: InputError) -> Box<dyn miette::Diagnostic + Send + Sync> {
-    Box::new(e)
 }
 
 /// `--config`, else `costlint.yaml` found from the scanned folder upward, else the default.
@@ -42,7 +41,7 @@ pub fn load_policy(cli: &Cli, paths: &[PathBuf]) -> Result<Policy, InputError> {
         _ => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
     };
     let start = start.canonicalize().unwrap_or(start);
-    match Policy::discover(&start) {
+    match Policy::discover(&start)? {
         Some(found) => Policy::load(&found),
         None => Ok(Policy::embedded_default()),
     }
@@ -53,6 +52,7 @@ fn check_paths(paths: &[PathBuf]) -> Result<(), InputError> {
         if let Err(e) = std::fs::symlink_metadata(p) {
             return Err(
                 InputError::plain(format!("cannot read `{}`: {e}", p.display()))
+                    .in_file(p.display().to_string())
                     .with_help("pass files or folders that exist"),
             );
         }
@@ -73,8 +73,12 @@ fn run_scan(
         max_file_size: args.max_filesize,
         no_prefilter: args.no_prefilter,
     };
+    let today = Date::today_checked().map_err(|why| {
+        InputError::plain(why)
+            .with_help("set COSTLINT_TODAY to a date such as 2026-11-25, or unset it")
+    })?;
     let scan = engine.scan(&args.paths, &opts);
-    let report = engine.evaluate(scan, Date::today(), mode == Mode::Check);
+    let report = engine.evaluate(scan, today, mode == Mode::Check);
     Ok((report, walk::root_for(&args.paths)))
 }
 
@@ -101,7 +105,7 @@ fn print(cli: &Cli, report: &crate::engine::Report, root: &Path, mode: Mode) {
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
-    let (report, root) = run_scan(cli, &args.scan, Mode::Check).map_err(bad)?;
+    let (report, root) = run_scan(cli, &args.scan, Mode::Check)?;
     print(cli, &report, &root, Mode::Check);
     let threshold = match args.fail_on {
         FailOn::Error => Some(Level::Error),
@@ -117,14 +121,14 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
 }
 
 fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
-    let (report, root) = run_scan(cli, args, Mode::Scan).map_err(bad)?;
+    let (report, root) = run_scan(cli, args, Mode::Scan)?;
     print(cli, &report, &root, Mode::Scan);
     Ok(ExitCode::SUCCESS)
 }
 
 fn models(cli: &Cli, args: &ModelsArgs) -> Outcome {
-    let policy = load_policy(cli, &[]).map_err(bad)?;
-    let catalog = crate::engine::load_pricing(&policy).map_err(bad)?;
+    let policy = load_policy(cli, &[])?;
+    let catalog = crate::engine::load_pricing(&policy)?;
     let pattern = args.pattern.as_deref().unwrap_or("*");
     let mut found: Vec<&ModelInfo> = catalog.search(pattern);
     let mut resolved_note = None;
@@ -140,21 +144,33 @@ fn models(cli: &Cli, args: &ModelsArgs) -> Outcome {
             "version": report::json::VERSION,
             "as_of": catalog.as_of(),
             "models": found.iter().map(|m| model_json(m)).collect::<Vec<_>>(),
+            "note": resolved_note,
         }))
         .unwrap_or_default();
         println!("{text}");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(found_code(&found));
     }
     if found.is_empty() {
+        // Not bad input: an answer, "none", like grep's exit 1.
         let near = catalog.suggest(pattern, 5);
-        let mut e = InputError::plain(format!("no model in the catalog matches `{pattern}`"));
+        let mut out = format!("No model in the catalog matches `{}`.\n", escape(pattern));
         if !near.is_empty() {
-            e = e.with_help(format!("nearest: {}", near.join(", ")));
+            out.push_str(&format!("Nearest: {}\n", escape(&near.join(", "))));
         }
-        return Err(bad(e));
+        let _ = std::io::stdout().write_all(out.as_bytes());
+        return Ok(found_code(&found));
     }
     print_models(&catalog, &found, resolved_note);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `models` answers like grep: 0 when something matched, 1 when nothing did.
+fn found_code(found: &[&ModelInfo]) -> ExitCode {
+    if found.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn model_json(m: &ModelInfo) -> serde_json::Value {
@@ -177,7 +193,7 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
     let mut out = String::new();
     use std::fmt::Write as _;
     if let Some(n) = note {
-        let _ = writeln!(out, "{n}");
+        let _ = writeln!(out, "{}", escape(&n));
     }
     let rows: Vec<Vec<String>> = found
         .iter()
@@ -225,29 +241,58 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
     let _ = std::io::stdout().write_all(out.as_bytes());
 }
 
-fn init(args: &InitArgs) -> Outcome {
+fn init(cli: &Cli, args: &InitArgs) -> Outcome {
     if args.path.exists() && !args.force {
-        return Err(bad(InputError::plain(format!(
-            "`{}` already exists",
-            args.path.display()
-        ))
-        .with_help("pass --force to overwrite it")));
+        return Err(
+            InputError::plain(format!("`{}` already exists", args.path.display()))
+                .in_file(args.path.display().to_string())
+                .with_help("pass --force to overwrite it"),
+        );
     }
     std::fs::write(&args.path, Policy::starter()).map_err(|e| {
-        bad(InputError::plain(format!(
-            "cannot write `{}`: {e}",
-            args.path.display()
-        )))
+        InputError::plain(format!("cannot write `{}`: {e}", args.path.display()))
+            .in_file(args.path.display().to_string())
     })?;
-    println!(
-        "wrote {} — edit it, then run `costlint check`",
-        args.path.display()
-    );
+    if cli.global.format == Format::Json {
+        print_json(&serde_json::json!({
+            "version": report::json::VERSION,
+            "wrote": args.path.display().to_string(),
+        }));
+    } else {
+        println!(
+            "wrote {} — edit it, then run `costlint check`",
+            escape(&args.path.display().to_string())
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain(args: &ExplainArgs) -> Outcome {
+fn print_json(value: &serde_json::Value) {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}
+
+fn check_json(c: &checks::Check) -> serde_json::Value {
+    serde_json::json!({
+        "id": c.id,
+        "default_level": c.default_level.as_str(),
+        "options": c.options,
+        "summary": c.summary,
+        "docs": c.docs,
+    })
+}
+
+fn explain(cli: &Cli, args: &ExplainArgs) -> Outcome {
+    let json = cli.global.format == Format::Json;
     let Some(id) = &args.check else {
+        if json {
+            print_json(&serde_json::json!({
+                "version": report::json::VERSION,
+                "checks": checks::ALL.iter().map(|c| check_json(c)).collect::<Vec<_>>(),
+            }));
+            return Ok(ExitCode::SUCCESS);
+        }
         let mut out = String::from("Checks (configure under `checks:` in costlint.yaml):\n\n");
         for c in checks::ALL {
             out.push_str(&format!(
@@ -267,8 +312,15 @@ fn explain(args: &ExplainArgs) -> Outcome {
             Some(s) => e.with_help(format!("did you mean `{s}`?")),
             None => e.with_help("`costlint explain` lists the checks"),
         };
-        return Err(bad(e));
+        return Err(e);
     };
+    if json {
+        print_json(&serde_json::json!({
+            "version": report::json::VERSION,
+            "check": check_json(c),
+        }));
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "{} (default level: {})\n\n{}\n\n{}",
         c.id, c.default_level, c.summary, c.docs

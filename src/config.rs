@@ -10,6 +10,7 @@
 mod parse;
 mod span;
 
+pub use parse::usage_bound;
 pub use span::{key_span, value_span};
 
 use crate::diagnostic::Level;
@@ -36,6 +37,66 @@ pub fn check_ids() -> impl Iterator<Item = &'static str> {
 /// The file names a policy may have, in order of preference.
 pub const POLICY_FILE_NAMES: &[&str] = &["costlint.yaml", ".costlint.yaml"];
 
+/// `policy`, found in `dir`, when its real path (symbolic links resolved) is inside the
+/// repository that holds `dir` (or, outside any repository, under `dir`): a link named
+/// `costlint.yaml` may not make costlint read, and quote in its errors, a file from elsewhere
+/// (`/proc/self/environ`).
+fn inside_repository(dir: &Path, policy: PathBuf) -> Result<Option<PathBuf>, InputError> {
+    let root = dir
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(dir);
+    let real = policy.canonicalize().unwrap_or_else(|_| policy.clone());
+    if real.starts_with(root) {
+        return Ok(Some(policy));
+    }
+    Err(InputError::plain(format!(
+        "policy file `{}` is a link to `{}`, outside the repository (`{}`)",
+        policy.display(),
+        real.display(),
+        root.display()
+    ))
+    .in_file(policy.display().to_string())
+    .with_help("keep the policy inside the repository it governs, or pass it with `--config`"))
+}
+
+/// Names a user may give a policy that costlint does not read: finding one is an error that
+/// says which name to use, not a silent run with the default policy.
+pub const MISNAMED_POLICY_FILES: &[&str] = &["costlint.yml", ".costlint.yml"];
+
+/// `costlint.yaml or .costlint.yaml`, for messages.
+fn names_in_words() -> String {
+    POLICY_FILE_NAMES
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// What a file that is not a regular file is, in words.
+pub(crate) fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    }
+}
+
 /// Daily volume assumed for a call site when neither the policy nor the code says otherwise.
 pub const DEFAULT_CALLS_PER_DAY: u64 = 500;
 /// Input tokens per call assumed by default.
@@ -44,6 +105,10 @@ pub const DEFAULT_INPUT_TOKENS: u64 = 2000;
 pub const DEFAULT_CACHED_INPUT_TOKENS: u64 = 0;
 /// Days in a month for monthly figures, by default.
 pub const DEFAULT_DAYS_PER_MONTH: u32 = 30;
+/// The most calls per day a policy or a `costlint: usage` directive may assume (10^9).
+pub const MAX_CALLS_PER_DAY: u64 = 1_000_000_000;
+/// The most input (or cached input) tokens per call a policy or a directive may assume (10^8).
+pub const MAX_TOKENS: u64 = 100_000_000;
 
 const DEFAULT_POLICY: &str = include_str!("../rules/default.yaml");
 const STARTER_POLICY: &str = include_str!("../rules/init.yaml");
@@ -63,6 +128,52 @@ pub struct Policy {
     pub budget: Budget,
     pub ignore: IgnorePolicy,
     pub origin: PolicyOrigin,
+    /// The file's text and where some of its values are, for errors about them found once
+    /// the policy is in use; `None` for the embedded default.
+    pub source: Option<PolicySource>,
+}
+
+/// A policy file's text, kept for reports that point into it after parsing.
+#[derive(Debug, Clone)]
+pub struct PolicySource {
+    /// The policy file as reports name it.
+    pub display_path: String,
+    /// Its text.
+    pub text: std::sync::Arc<str>,
+    /// Byte ranges of the values checked later (`pricing[1].file`, `deployments.chat-prod`),
+    /// by key path as users read it.
+    pub places: BTreeMap<String, std::ops::Range<usize>>,
+}
+
+impl PolicySource {
+    /// An error underlining the value at `key` (`pricing[1].file`), or about the whole file when
+    /// the place is not known.
+    pub fn error_at(
+        &self,
+        key: &str,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> InputError {
+        match self.places.get(key) {
+            Some(span) => {
+                InputError::at(&self.display_path, &self.text, span.clone(), message, label)
+            }
+            None => InputError::plain(message).in_file(self.display_path.clone()),
+        }
+    }
+}
+
+/// Where a policy's errors point: at `key` in its file when it has one, else nowhere.
+pub fn policy_error(
+    policy: &Policy,
+    key: &str,
+    message: impl Into<String>,
+    label: impl Into<String>,
+) -> InputError {
+    match &policy.source {
+        Some(src) => src.error_at(key, message, label),
+        None => InputError::plain(message),
+    }
 }
 
 /// One source of prices.
@@ -214,6 +325,7 @@ impl Policy {
                             panic!("costlint's built-in default policy is invalid: {e}")
                         });
                 policy.origin = PolicyOrigin::Embedded;
+                policy.source = None;
                 policy
             })
             .clone()
@@ -225,39 +337,100 @@ impl Policy {
         parse::parse(display_path, text, base_dir)
     }
 
-    /// Reads and parses the policy file at `path`.
+    /// Reads and parses the policy file at `path`: a regular file (not a folder or a FIFO) of
+    /// at most 1 MiB, in UTF-8 (an error gives the offset of the first byte that is not).
     pub fn load(path: &Path) -> Result<Policy, InputError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            InputError::plain(format!("cannot read policy file `{}`: {e}", path.display()))
+        let shown = path.display().to_string();
+        let cannot = |why: String| InputError::plain(why).in_file(shown.clone());
+        let meta = std::fs::metadata(path)
+            .map_err(|e| cannot(format!("cannot read policy file `{shown}`: {e}")))?;
+        if !meta.is_file() {
+            return Err(cannot(format!(
+                "policy file `{shown}` is not a regular file ({})",
+                file_kind(&meta)
+            ))
+            .with_help("a policy is a YAML file; remove or rename what stands in its place"));
+        }
+        if meta.len() > parse::MAX_POLICY_BYTES as u64 {
+            return Err(cannot(format!(
+                "policy file `{shown}` is {} bytes; costlint reads policy files of at most {} bytes",
+                meta.len(),
+                parse::MAX_POLICY_BYTES
+            )));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| cannot(format!("cannot read policy file `{shown}`: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            cannot(format!(
+                "policy file `{shown}` is not valid UTF-8: byte offset {at} (line {line}) starts an invalid sequence"
+            ))
+            .with_help("save the policy file as UTF-8")
         })?;
         let base_dir = path.parent().unwrap_or(Path::new(""));
-        let mut policy = Policy::parse(&path.display().to_string(), &text, base_dir)?;
+        let mut policy = Policy::parse(&shown, &text, base_dir)?;
         policy.origin = PolicyOrigin::File(path.to_path_buf());
         Ok(policy)
     }
 
     /// The policy file for `start` (a folder or a file): `costlint.yaml` or `.costlint.yaml` in
     /// that folder or the nearest parent, not looking above the repository root (the first folder
-    /// that holds `.git`). The path returned is absolute, with symbolic links resolved.
-    pub fn discover(start: &Path) -> Option<PathBuf> {
+    /// that holds `.git`). The path returned is absolute, with symbolic links resolved. A folder
+    /// holding something costlint would not read as a policy but a user would mean as one (a
+    /// folder or FIFO named `costlint.yaml`, a `costlint.yml`) is an error, never "no policy".
+    pub fn discover(start: &Path) -> Result<Option<PathBuf>, InputError> {
         let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
         let mut dir = if start.is_file() {
-            start.parent()?.to_path_buf()
+            match start.parent() {
+                Some(p) => p.to_path_buf(),
+                None => return Ok(None),
+            }
         } else {
             start
         };
         loop {
-            if let Some(found) = POLICY_FILE_NAMES
-                .iter()
-                .map(|name| dir.join(name))
-                .find(|p| p.is_file())
-            {
-                return Some(found);
+            for name in POLICY_FILE_NAMES {
+                let candidate = dir.join(name);
+                match std::fs::metadata(&candidate) {
+                    Ok(meta) if meta.is_file() => return inside_repository(&dir, candidate),
+                    Ok(meta) => {
+                        return Err(InputError::plain(format!(
+                            "`{}` is not a policy file ({})",
+                            candidate.display(),
+                            file_kind(&meta)
+                        ))
+                        .in_file(candidate.display().to_string())
+                        .with_help(format!(
+                        "costlint reads its policy from a file named {}; remove or rename this one",
+                        names_in_words()
+                    )))
+                    }
+                    Err(_) => {}
+                }
+            }
+            for name in MISNAMED_POLICY_FILES {
+                let candidate = dir.join(name);
+                if std::fs::symlink_metadata(&candidate).is_ok() {
+                    return Err(InputError::plain(format!(
+                        "found `{}`, but costlint reads its policy from {}",
+                        candidate.display(),
+                        names_in_words()
+                    ))
+                    .in_file(candidate.display().to_string())
+                    .with_help(format!(
+                        "rename it to `{}`, or pass it with `--config`",
+                        POLICY_FILE_NAMES[0]
+                    )));
+                }
             }
             if dir.join(".git").exists() {
-                return None;
+                return Ok(None);
             }
-            dir = dir.parent()?.to_path_buf();
+            match dir.parent() {
+                Some(p) => dir = p.to_path_buf(),
+                None => return Ok(None),
+            }
         }
     }
 

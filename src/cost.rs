@@ -4,7 +4,11 @@
 //! - prices are USD per 1M tokens, held as integer nano-dollars per 1M tokens ([`Rate`]);
 //! - amounts are integer femto-dollars ([`Money`]): tokens × nano-dollars-per-1M-tokens is exactly
 //!   femto-dollars, so no arithmetic on the way to a monthly figure ever rounds;
-//! - amounts are rounded half-up to the cent only when printed.
+//! - amounts are rounded half-up to the cent only when printed;
+//! - arithmetic saturates instead of wrapping: the policy bounds usage (see
+//!   [`crate::config::MAX_CALLS_PER_DAY`], [`crate::config::MAX_TOKENS`]) so that no priced
+//!   figure comes near the limit (about 1.7 × 10^23 USD), and a limit of absurd size written in
+//!   code shows as that ceiling instead of a wrong, wrapped figure.
 
 use std::fmt;
 
@@ -36,9 +40,9 @@ impl Rate {
         self.0 as f64 / 1e9
     }
 
-    /// The cost of `tokens` tokens at this rate.
+    /// The cost of `tokens` tokens at this rate (saturating).
     pub fn cost(self, tokens: u64) -> Money {
-        Money(i128::from(self.0) * i128::from(tokens))
+        Money(i128::from(self.0).saturating_mul(i128::from(tokens)))
     }
 }
 
@@ -93,8 +97,9 @@ impl Money {
         }
     }
 
+    /// This amount `n` times (saturating).
     pub fn times(self, n: u64) -> Money {
-        Money(self.0 * i128::from(n))
+        Money(self.0.saturating_mul(i128::from(n)))
     }
 
     /// USD as a float, for machine output only (never for arithmetic).
@@ -106,14 +111,14 @@ impl Money {
 impl std::ops::Add for Money {
     type Output = Money;
     fn add(self, o: Money) -> Money {
-        Money(self.0 + o.0)
+        Money(self.0.saturating_add(o.0))
     }
 }
 
 impl std::ops::Sub for Money {
     type Output = Money;
     fn sub(self, o: Money) -> Money {
-        Money(self.0 - o.0)
+        Money(self.0.saturating_sub(o.0))
     }
 }
 
@@ -168,5 +173,15 @@ mod tests {
         assert_eq!(Money(FEMTO_PER_CENT / 2 - 1).to_string(), "$0.00");
         assert_eq!(Money::from_cents(-1230).to_string(), "-$12.30");
         assert_eq!(Money::from_cents(123_456_789).to_string(), "$1,234,567.89");
+    }
+
+    #[test]
+    fn arithmetic_saturates_instead_of_wrapping() {
+        let rate = Rate::from_usd_per_mtok(1.0e6).unwrap();
+        let huge = rate.cost(u64::MAX).times(u64::MAX).times(31);
+        assert_eq!(huge, Money(i128::MAX));
+        assert_eq!(huge + huge, Money(i128::MAX));
+        assert_eq!(Money(i128::MIN) - huge, Money(i128::MIN));
+        assert!(huge.cents() > 0);
     }
 }

@@ -54,7 +54,22 @@ impl Date {
         Date { year, month, day }
     }
 
-    /// Today in UTC, or `COSTLINT_TODAY` (`YYYY-MM-DD`) when set, so that runs are reproducible.
+    /// Today in UTC, or `COSTLINT_TODAY` (`YYYY-MM-DD`) when set, so that runs are
+    /// reproducible; an error saying so when `COSTLINT_TODAY` is set but not such a date.
+    pub fn today_checked() -> Result<Date, String> {
+        match std::env::var_os("COSTLINT_TODAY") {
+            None => Ok(Date::today()),
+            Some(v) => {
+                let s = v.to_string_lossy();
+                Date::parse(&s).ok_or_else(|| {
+                    format!("COSTLINT_TODAY=`{s}` is not a date in the form YYYY-MM-DD")
+                })
+            }
+        }
+    }
+
+    /// Today in UTC, or `COSTLINT_TODAY` (`YYYY-MM-DD`) when set and valid (see
+    /// [`Date::today_checked`], which the commands use).
     pub fn today() -> Date {
         if let Some(d) = std::env::var("COSTLINT_TODAY")
             .ok()

@@ -166,6 +166,16 @@ impl<'p> Engine<'p> {
                 }
             },
             |rel, reason| {
+                // A symbolic link named like a policy is a policy (read through `discover`),
+                // not a skipped source file, like policy files that are not links.
+                let policy_link = matches!(reason, SkipReason::Symlink)
+                    && rel
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|n| crate::config::POLICY_FILE_NAMES.contains(&n));
+                if policy_link {
+                    return;
+                }
                 let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
                 out.skipped.push((rel, reason));
             },
@@ -435,37 +445,210 @@ enum ReadOutcome {
     Parsed { facts: FileFacts, lossy: bool },
 }
 
-/// The pricing sources of the policy, merged in order (later ones override earlier ones).
+/// The most a pricing file named by a policy may hold: 64 MiB (LiteLLM's whole price list is
+/// under 2 MiB).
+pub const MAX_PRICING_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The pricing sources of the policy, merged in order (later ones override earlier ones); then
+/// every `deployments:` target must resolve in the result.
+///
+/// A policy is repository content that any pull request can change, so the files it names are
+/// untrusted: each must be a regular file (no folder, FIFO, device or socket: checked before it
+/// is opened, and opened without blocking) of at most [`MAX_PRICING_FILE_BYTES`], whose real
+/// path (`..` and symbolic links resolved) is inside the repository that holds the policy (the
+/// nearest folder above it with `.git`), or under the policy's own folder outside any
+/// repository. Errors about reaching a file point at the policy line that names it
+/// (`pricing[1].file`); errors inside a file show that one line of it, no more.
 pub fn load_pricing(policy: &Policy) -> Result<Cow<'static, Catalog>, InputError> {
-    if let [PricingSource::Builtin] = policy.pricing.as_slice() {
-        return Ok(Cow::Borrowed(Catalog::builtin()));
-    }
-    let mut catalog = Catalog::empty();
-    for source in &policy.pricing {
-        let next = match source {
-            PricingSource::Builtin => Catalog::builtin().clone(),
-            PricingSource::File(path) => {
-                let text = read_policy_file(path)?;
-                Catalog::load_pricing_file(&display_path(path), &text)?
-            }
-            PricingSource::Litellm(path) => {
-                let text = read_policy_file(path)?;
-                Catalog::load_litellm(&display_path(path), &text)?
-            }
-        };
-        catalog.merge(next);
-    }
-    Ok(Cow::Owned(catalog))
+    let catalog = if let [PricingSource::Builtin] = policy.pricing.as_slice() {
+        Cow::Borrowed(Catalog::builtin())
+    } else {
+        let root = pricing_root(policy);
+        let mut catalog = Catalog::empty();
+        for (i, source) in policy.pricing.iter().enumerate() {
+            let next = match source {
+                PricingSource::Builtin => Catalog::builtin().clone(),
+                PricingSource::File(path) => {
+                    let key = format!("pricing[{i}].file");
+                    let text = read_pricing_source(policy, &key, path, &root)?;
+                    Catalog::load_pricing_file(&display_path(path), &text)
+                        .map_err(|e| foreign(e, policy, &key))?
+                }
+                PricingSource::Litellm(path) => {
+                    let key = format!("pricing[{i}].litellm");
+                    let text = read_pricing_source(policy, &key, path, &root)?;
+                    Catalog::load_litellm_strict(&display_path(path), &text)
+                        .map_err(|e| foreign(e, policy, &key))?
+                }
+            };
+            catalog.merge(next);
+        }
+        Cow::Owned(catalog)
+    };
+    check_deployments(policy, &catalog)?;
+    Ok(catalog)
 }
 
-fn read_policy_file(path: &Path) -> Result<String, InputError> {
-    std::fs::read_to_string(path).map_err(|e| {
-        InputError::plain(format!(
-            "cannot read pricing file `{}`: {e}",
-            path.display()
-        ))
-        .with_help("paths under `pricing:` are relative to the policy file's folder")
+/// Every `deployments:` target resolves in `catalog`: a deployment whose model is unknown
+/// would leave its call sites unpriced without a word.
+fn check_deployments(policy: &Policy, catalog: &Catalog) -> Result<(), InputError> {
+    let none = std::collections::BTreeMap::new();
+    for (name, target) in &policy.deployments {
+        if catalog.resolve(target, &none) != Resolution::Unknown {
+            continue;
+        }
+        let near = catalog.suggest(target, 3);
+        let help = match near.split_first() {
+            Some((first, [])) => format!("did you mean `{first}`?"),
+            Some((first, rest)) => format!(
+                "did you mean `{first}`? other near names: {}",
+                rest.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => "`costlint models PATTERN` lists the catalog's models".to_string(),
+        };
+        return Err(crate::config::policy_error(
+            policy,
+            &format!("deployments.{name}"),
+            format!("deployment `{name}` maps to `{target}`, which is not in the pricing catalog"),
+            "unknown model",
+        )
+        .with_help(help));
+    }
+    Ok(())
+}
+
+/// The folder pricing files must be in: the repository holding the policy file (the nearest
+/// folder above it with `.git`), else the policy's folder; real paths.
+fn pricing_root(policy: &Policy) -> PathBuf {
+    let cwd = || std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let policy_path = match &policy.origin {
+        crate::config::PolicyOrigin::File(p) => cwd().join(p),
+        crate::config::PolicyOrigin::Embedded => cwd().join("costlint.yaml"),
+    };
+    let folder = policy_path.parent().map_or_else(cwd, Path::to_path_buf);
+    let folder = folder.canonicalize().unwrap_or(folder);
+    folder
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&folder)
+        .to_path_buf()
+}
+
+/// The text of the pricing file `path`, named at `key` of the policy, under the rules of
+/// [`load_pricing`].
+fn read_pricing_source(
+    policy: &Policy,
+    key: &str,
+    path: &Path,
+    root: &Path,
+) -> Result<String, InputError> {
+    let shown = display_path(path);
+    let at = |message: String, label: &str| {
+        crate::config::policy_error(policy, key, message, format!("`{key}`: {label}"))
+            .with_help("paths under `pricing:` are relative to the policy file's folder")
+    };
+    let real = path.canonicalize().map_err(|e| {
+        at(
+            format!("cannot read pricing file `{shown}`: {e}"),
+            "cannot read",
+        )
+    })?;
+    if !real.starts_with(root) {
+        return Err(at(
+            format!(
+                "pricing file `{shown}` is outside the repository that holds the policy (`{}`)",
+                root.display()
+            ),
+            "outside the repository",
+        )
+        .with_help(
+            "a policy may name only files inside its own repository (outside a repository, \
+             under its own folder); copy the price list into the repository",
+        ));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| {
+        at(
+            format!("cannot read pricing file `{shown}`: {e}"),
+            "cannot read",
+        )
+    })?;
+    if !meta.is_file() {
+        return Err(at(
+            format!(
+                "pricing file `{shown}` is {}, not a regular file",
+                crate::config::file_kind(&meta)
+            ),
+            "not a regular file",
+        ));
+    }
+    let too_large = |bytes: u64| {
+        at(
+            format!(
+                "pricing file `{shown}` is {bytes} bytes; costlint reads pricing files of at most {MAX_PRICING_FILE_BYTES} bytes"
+            ),
+            "too large",
+        )
+    };
+    if meta.len() > MAX_PRICING_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Should the file become a FIFO between the check above and here, opening it must not
+        // wait for a writer.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(&real).map_err(|e| {
+        at(
+            format!("cannot read pricing file `{shown}`: {e}"),
+            "cannot read",
+        )
+    })?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(at(
+            format!("pricing file `{shown}` is not a regular file"),
+            "not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_PRICING_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            at(
+                format!("cannot read pricing file `{shown}`: {e}"),
+                "cannot read",
+            )
+        })?;
+    if bytes.len() as u64 > MAX_PRICING_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        at(
+            format!("pricing file `{shown}` is not valid UTF-8: byte offset {offset} starts an invalid sequence"),
+            "not UTF-8",
+        )
     })
+}
+
+/// An error inside a pricing file: that one line of it, and which policy entry named it.
+fn foreign(e: InputError, policy: &Policy, key: &str) -> InputError {
+    let mut e = e.only_its_line();
+    let named = match &policy.source {
+        Some(src) => format!("named by `{key}` in `{}`", src.display_path),
+        None => format!("named by `{key}`"),
+    };
+    e.help = Some(match e.help.take() {
+        Some(h) => format!("{h} ({named})"),
+        None => named,
+    });
+    e
 }
 
 /// The `costlint: usage` hint whose statement holds byte `at`.

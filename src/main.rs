@@ -3,15 +3,22 @@
 
 use clap::Parser;
 use costlint::cli::{Cli, Color};
+use costlint::report::{self, Format};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     tree_sitter_allocator::install();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return flag_error(e),
+    };
     match costlint::commands::run(&cli) {
         Ok(code) => code,
-        Err(report) => {
+        Err(error) => {
+            if cli.global.format == Format::Json {
+                let _ = std::io::stdout().write_all(report::json::error(&error).as_bytes());
+            }
             let color = match cli.global.color {
                 Color::Always => true,
                 Color::Never => false,
@@ -22,15 +29,48 @@ fn main() -> ExitCode {
             } else {
                 miette::GraphicalTheme::unicode_nocolor()
             };
+            let error = error.escaped();
             let mut out = String::new();
             let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(110);
-            if handler.render_report(&mut out, report.as_ref()).is_err() {
-                out = format!("error: {report}\n");
+            if handler.render_report(&mut out, &error).is_err() {
+                out = format!("error: {error}\n");
             }
             let _ = std::io::stderr().write_all(out.as_bytes());
             ExitCode::from(2)
         }
     }
+}
+
+/// A flag clap cannot read: its own report (help and version included), and with
+/// `--format json` also the JSON error object on stdout, like any other bad input.
+fn flag_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if !informational && json_requested() {
+        let mut message = e.kind().as_str().unwrap_or("invalid arguments").to_string();
+        let rendered = e.render().to_string();
+        if let Some(first) = rendered.lines().next() {
+            message = first.trim_start_matches("error: ").to_string();
+        }
+        let error = costlint::error::InputError::plain(message)
+            .with_help("`costlint --help` lists the commands and flags");
+        let _ = std::io::stdout().write_all(report::json::error(&error).as_bytes());
+    }
+    let _ = e.print();
+    if informational {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// Whether the command line asks for `--format json`, read from the raw arguments when clap
+/// could not parse them.
+fn json_requested() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--format=json" || (a == "--format" && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
 }
 
 /// tree-sitter allocates and frees a node for every token it parses, which is most of a scan's

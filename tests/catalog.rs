@@ -700,3 +700,24 @@ fn litellm_files_load() {
     assert_eq!(line_of(broken, &e), 3, "{e:?}");
     assert!(Catalog::load_litellm("x.json", "[1, 2]").is_err());
 }
+
+#[test]
+fn model_names_drop_host_routes_and_snapshot_dates() {
+    use costlint::catalog::model_names;
+    assert_eq!(
+        model_names("azure/gpt-5.5-pro"),
+        ["azure/gpt-5.5-pro", "gpt-5.5-pro"]
+    );
+    assert_eq!(
+        model_names("gpt-5.5-pro-2026-04-23"),
+        ["gpt-5.5-pro-2026-04-23", "gpt-5.5-pro"]
+    );
+    let bedrock = model_names("bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+    assert!(
+        bedrock.iter().any(|n| n == "claude-sonnet-4-5"),
+        "{bedrock:?}"
+    );
+    let vertex = model_names("vertex_ai/claude-opus-4-1@20250805");
+    assert!(vertex.iter().any(|n| n == "claude-opus-4-1"), "{vertex:?}");
+    assert_eq!(model_names("gpt-4o"), ["gpt-4o"]);
+}

@@ -531,6 +531,25 @@ fn canonical(path: &Path) -> PathBuf {
         .unwrap_or_else(|e| panic!("canonicalize {}: {e}", path.display()))
 }
 
+/// `Policy::discover`, expected to succeed.
+fn discover(start: &Path) -> Option<PathBuf> {
+    Policy::discover(start).unwrap_or_else(|e| panic!("discover {}: {e}", start.display()))
+}
+
+#[test]
+fn discover_refuses_what_looks_like_a_policy_but_is_not_one() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let repo = tmp.path();
+    write(&repo.join(".git/HEAD"), "ref: refs/heads/main\n");
+    write(&repo.join("a/costlint.yml"), "version: 1\n");
+    let e = Policy::discover(&repo.join("a")).expect_err("costlint.yml is refused");
+    assert!(e.message.contains("costlint.yml"), "{}", e.message);
+    assert!(e.message.contains("`costlint.yaml`"), "{}", e.message);
+    std::fs::create_dir_all(repo.join("b/costlint.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let e = Policy::discover(&repo.join("b")).expect_err("a folder is refused");
+    assert!(e.message.contains("a folder"), "{}", e.message);
+}
+
 #[test]
 fn discover_finds_the_nearest_policy_up_to_the_repository_root() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
@@ -541,35 +560,29 @@ fn discover_finds_the_nearest_policy_up_to_the_repository_root() {
     write(&repo.join("services/api/app.py"), "");
 
     // Nothing inside the repository: the file above the repository root is not used.
-    assert_eq!(Policy::discover(&repo.join("services/api")), None);
-    assert_eq!(Policy::discover(&repo), None);
+    assert_eq!(discover(&repo.join("services/api")), None);
+    assert_eq!(discover(&repo), None);
 
     // A hidden policy at the root is found from below and from a file.
     write(&repo.join(".costlint.yaml"), "version: 1\n");
     let hidden = canonical(&repo.join(".costlint.yaml"));
-    assert_eq!(
-        Policy::discover(&repo.join("services/api")),
-        Some(hidden.clone())
-    );
-    assert_eq!(
-        Policy::discover(&repo.join("services/api/app.py")),
-        Some(hidden)
-    );
+    assert_eq!(discover(&repo.join("services/api")), Some(hidden.clone()));
+    assert_eq!(discover(&repo.join("services/api/app.py")), Some(hidden));
 
     // `costlint.yaml` wins over `.costlint.yaml`, and the nearest folder wins.
     write(&repo.join("costlint.yaml"), "version: 1\n");
     assert_eq!(
-        Policy::discover(&repo.join("services")),
+        discover(&repo.join("services")),
         Some(canonical(&repo.join("costlint.yaml")))
     );
     write(&repo.join("services/costlint.yaml"), "version: 1\n");
     let nearest = canonical(&repo.join("services/costlint.yaml"));
-    assert_eq!(Policy::discover(&repo.join("services/api")), Some(nearest));
+    assert_eq!(discover(&repo.join("services/api")), Some(nearest));
 
     // Outside any repository the search goes on up.
     write(&outer.join("plain/deep/x.txt"), "");
     assert_eq!(
-        Policy::discover(&outer.join("plain/deep")),
+        discover(&outer.join("plain/deep")),
         Some(canonical(&outer.join("costlint.yaml")))
     );
 }

@@ -174,6 +174,15 @@ impl Catalog {
         Ok(Catalog::from_models(litellm::parse(display_path, text)?))
     }
 
+    /// [`Catalog::load_litellm`] for a file a policy names: an entry whose prices cannot be
+    /// used is an error naming it, never an entry silently left out.
+    pub fn load_litellm_strict(display_path: &str, text: &str) -> Result<Catalog, InputError> {
+        Ok(Catalog::from_models(litellm::parse_strict(
+            display_path,
+            text,
+        )?))
+    }
+
     pub fn get(&self, id: &str) -> Option<&ModelInfo> {
         self.index.by_key.get(id).map(|&i| &self.models[i as usize])
     }
@@ -650,6 +659,36 @@ impl Catalog {
         }
         None
     }
+}
+
+/// The names of the model a catalog id (or a name as written) stands for, for policy rules
+/// that name models: the name itself, then without its host route (`azure/gpt-5.5-pro` →
+/// `gpt-5.5-pro`; `bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0` →
+/// `claude-sonnet-4-5-20250929`; `vertex_ai/claude-opus-4-1@20250805` → `claude-opus-4-1`),
+/// and each without its snapshot date (`gpt-5.5-pro-2026-04-23` → `gpt-5.5-pro`). No
+/// duplicates; the name itself first.
+pub fn model_names(name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    let mut add = |n: &str| {
+        if !n.is_empty() && !out.iter().any(|o| o == n) {
+            out.push(n.to_string());
+        }
+    };
+    if let Some(stripped) = names::route_stripped(name) {
+        add(stripped);
+    }
+    add(bare_name(name));
+    let forms: Vec<String> = out.clone();
+    for form in &forms {
+        let mut form = form.as_str();
+        while let Some((base, _)) = split_snapshot(form) {
+            out.push(base.to_string());
+            form = base;
+        }
+    }
+    let mut seen = HashSet::new();
+    out.retain(|n| seen.insert(n.clone()));
+    out
 }
 
 /// `raw` without route prefixes, Bedrock region and vendor prefixes, `ft:` and `@version`: the

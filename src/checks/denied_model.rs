@@ -1,4 +1,4 @@
-use super::{model_words, Check, CheckContext, Emit};
+use super::{model_words, policy_names, Check, CheckContext, Emit};
 use crate::diagnostic::Level;
 
 pub const CHECK: Check = Check {
@@ -7,7 +7,10 @@ pub const CHECK: Check = Check {
     options: &["level"],
     summary: "a call site uses a model the policy denies",
     docs: r#"The policy's `models.deny` list names models (globs) that must not be used, each with a reason.
-A call site whose model text or resolved catalog id matches one is reported.
+A call site is reported when a rule matches the model text as written, the catalog id it resolves
+to, or that id without its host route and snapshot date: a deny of `gpt-5.5-pro` covers
+`gpt-5.5-pro-2026-04-23`, `azure/gpt-5.5-pro`, `openai/gpt-5.5-pro` and a deployment that maps to
+it.
 
 ```yaml
 models:
@@ -22,12 +25,8 @@ Fix: choose another model, or get the model approved and remove it from `deny`."
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
     for site in cx.sites {
-        let rule = cx.policy.model_denied(&site.model.text).or_else(|| {
-            site.model
-                .resolved
-                .id()
-                .and_then(|id| cx.policy.model_denied(id))
-        });
+        let names = policy_names(site);
+        let rule = names.iter().find_map(|n| cx.policy.model_denied(n));
         if let Some(rule) = rule {
             let reason = rule
                 .reason

@@ -151,6 +151,23 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// The names a site's model goes by, for `models.allow` and `models.deny`: the text as written,
+/// then the catalog id it resolves to and that id's names without host route and snapshot
+/// date ([`crate::catalog::model_names`]). `azure/gpt-5.5-pro-2026-04-23` goes by
+/// `azure/gpt-5.5-pro-2026-04-23`, `gpt-5.5-pro-2026-04-23`, `azure/gpt-5.5-pro` and
+/// `gpt-5.5-pro`.
+pub fn policy_names(site: &Site) -> Vec<String> {
+    let mut names = vec![site.model.text.clone()];
+    if let Some(id) = site.model.resolved.id() {
+        for n in crate::catalog::model_names(id) {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    names
+}
+
 /// The site's model as people read it: `gpt-4o` or `chat-prod (gpt-5.4)`.
 pub fn model_words(site: &Site) -> String {
     match site.model.resolved.id() {

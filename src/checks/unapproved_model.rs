@@ -1,4 +1,4 @@
-use super::{model_words, Check, CheckContext, Emit};
+use super::{model_words, policy_names, Check, CheckContext, Emit};
 use crate::diagnostic::Level;
 
 pub const CHECK: Check = Check {
@@ -6,8 +6,10 @@ pub const CHECK: Check = Check {
     default_level: Level::Error,
     options: &["level"],
     summary: "a call site uses a model outside the policy's allow-list",
-    docs: r#"When the policy has `models.allow` (globs), every call site's model must match one, by the text
-as written or by the catalog id it resolves to. Without an allow-list this check never fires.
+    docs: r#"When the policy has `models.allow` (globs), every call site's model must match one: by the text
+as written, by the catalog id it resolves to, or by that id without its host route and snapshot
+date (an allow of `gpt-5.4` admits `gpt-5.4-2026-03-05` and `azure/gpt-5.4`; deny `azure/*` to
+keep a host out). Without an allow-list this check never fires.
 
 ```yaml
 models:
@@ -23,12 +25,9 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
         return;
     };
     for site in cx.sites {
-        let ok = cx.policy.model_allowed(&site.model.text)
-            || site
-                .model
-                .resolved
-                .id()
-                .is_some_and(|id| cx.policy.model_allowed(id));
+        let ok = policy_names(site)
+            .iter()
+            .any(|n| cx.policy.model_allowed(n));
         if !ok {
             emit.report(
                 &site.path,

@@ -8,12 +8,14 @@
 use super::span::{first_duplicate_key, key_span, value_span};
 use super::{
     check_options, Budget, CheckSettings, DenyRule, Globs, IgnorePolicy, ModelsPolicy, Policy,
-    PolicyOrigin, PricingSource, Usage, UsageOverride, UsagePolicy,
+    PolicyOrigin, PolicySource, PricingSource, Usage, UsageOverride, UsagePolicy,
+    MAX_CALLS_PER_DAY, MAX_TOKENS,
 };
 use crate::diagnostic::Level;
 use crate::error::{did_you_mean, offset_of, InputError};
 use globset::{GlobBuilder, GlobSetBuilder};
 use serde_yaml::Value;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -46,11 +48,18 @@ const IGNORE_KEYS: &[&str] = &["paths"];
 const PRICING_KEYS: &[&str] = &["file", "litellm"];
 const LEVELS: &[&str] = &["off", "note", "warning", "error"];
 
+/// The most a policy file may hold. Real ones are a few KiB.
+pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
+/// How deep `[` and `{` may nest in a policy file. Real ones nest two or three deep.
+const MAX_FLOW_DEPTH: usize = 32;
+
 pub(super) fn parse(display_path: &str, text: &str, base_dir: &Path) -> Result<Policy> {
     let cx = Cx {
         file: display_path,
         text,
+        places: RefCell::default(),
     };
+    cx.precheck()?;
     let root: Value = serde_yaml::from_str(text).map_err(|e| cx.syntax(&e))?;
     cx.policy(&root, base_dir)
 }
@@ -143,9 +152,88 @@ impl<'v> Fields<'v> {
 struct Cx<'a> {
     file: &'a str,
     text: &'a str,
+    /// Values checked only once the policy is in use (pricing paths, deployment targets), by
+    /// key path: where they are, for the errors found then.
+    places: RefCell<BTreeMap<String, Range<usize>>>,
 }
 
 impl Cx<'_> {
+    /// Rejects, in one pass over the bytes, what would make the YAML parser slow: a file over
+    /// [`MAX_POLICY_BYTES`], or `[` and `{` nested deeper than [`MAX_FLOW_DEPTH`] (quoted
+    /// strings and comments aside).
+    fn precheck(&self) -> Result<()> {
+        if self.text.len() > MAX_POLICY_BYTES {
+            return Err(InputError::plain(format!(
+                "policy file `{}` is {} bytes; costlint reads policy files of at most {} bytes",
+                self.file,
+                self.text.len(),
+                MAX_POLICY_BYTES
+            ))
+            .in_file(self.file));
+        }
+        let bytes = self.text.as_bytes();
+        let (mut depth, mut i) = (0usize, 0usize);
+        let mut line_start = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match b {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Err(self
+                            .at_offset(
+                                i..i + 1,
+                                format!("lists and mappings nest more than {MAX_FLOW_DEPTH} deep"),
+                                "too deep",
+                            )
+                            .with_help("a policy nests two or three levels; check the brackets"));
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'#' if line_start || i > 0 && bytes[i - 1].is_ascii_whitespace() => {
+                    i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                    continue;
+                }
+                b'"' | b'\'' if line_start || i > 0 && b" \t[{,:-".contains(&bytes[i - 1]) => {
+                    // A quoted scalar: skip to its closing quote (`\"` and `''` stay inside).
+                    let mut j = i + 1;
+                    while j < bytes.len() {
+                        if bytes[j] == b && !(b == b'"' && bytes[j - 1] == b'\\') {
+                            if b == b'\'' && bytes.get(j + 1) == Some(&b'\'') {
+                                j += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        j += 1;
+                    }
+                    i = j + 1;
+                    line_start = false;
+                    continue;
+                }
+                _ => {}
+            }
+            line_start = b == b'\n';
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// Notes where the value at `path` is, for errors found once the policy is in use.
+    fn remember(&self, path: &KeyPath) {
+        let span = self.span(path, false);
+        self.places.borrow_mut().insert(path.to_string(), span);
+    }
+
+    fn at_offset(
+        &self,
+        range: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> InputError {
+        InputError::at(self.file, self.text, range, message, label)
+    }
+
     // ---- error reports ----
 
     fn syntax(&self, e: &serde_yaml::Error) -> InputError {
@@ -538,6 +626,11 @@ impl Cx<'_> {
             budget: budget.transpose()?.unwrap_or_default(),
             ignore: ignore.transpose()?.unwrap_or_default(),
             origin,
+            source: Some(PolicySource {
+                display_path: self.file.to_string(),
+                text: self.text.into(),
+                places: self.places.take(),
+            }),
         })
     }
 
@@ -616,8 +709,10 @@ impl Cx<'_> {
                 Value::Mapping(_) => {
                     let fields = self.fields(item, &item_path, PRICING_KEYS)?;
                     if let Some((p, v)) = fields.get("file") {
+                        self.remember(&p);
                         PricingSource::File(base_dir.join(self.string(v, &p)?))
                     } else if let Some((p, v)) = fields.get("litellm") {
+                        self.remember(&p);
                         PricingSource::Litellm(base_dir.join(self.string(v, &p)?))
                     } else {
                         return Err(self
@@ -656,6 +751,7 @@ impl Cx<'_> {
                 }
                 other => return Err(self.wrong_type(&entry, "a model id (a string)", other)),
             };
+            self.remember(&entry);
             out.insert(name, model);
         }
         Ok(out)
@@ -688,12 +784,20 @@ impl Cx<'_> {
         Ok(usage)
     }
 
-    /// `calls_per_day`, `input_tokens` and `cached_input_tokens`, each optional.
+    /// `calls_per_day` (at most [`MAX_CALLS_PER_DAY`]), `input_tokens` and
+    /// `cached_input_tokens` (at most [`MAX_TOKENS`]), each optional.
     fn usage_fields(&self, fields: &Fields<'_>) -> Result<[Option<u64>; 3]> {
         let mut out = [None; 3];
         for (slot, name) in out.iter_mut().zip(USAGE_FIELDS) {
             if let Some((p, v)) = fields.get(name) {
-                *slot = Some(self.u64(v, &p)?);
+                let most = usage_bound(name);
+                *slot = Some(self.u64_in(v, &p, 0..=most).map_err(|e| {
+                    e.with_help(format!(
+                        "costlint prices at most {} calls a day and {} tokens a call",
+                        crate::checks::thousands(MAX_CALLS_PER_DAY),
+                        crate::checks::thousands(MAX_TOKENS)
+                    ))
+                })?);
             }
         }
         Ok(out)
@@ -901,6 +1005,16 @@ impl Cx<'_> {
             }
             None => Ok(IgnorePolicy::default()),
         }
+    }
+}
+
+/// The largest value a usage field (`calls_per_day`, `input_tokens`, `cached_input_tokens`)
+/// may take, in a policy and in a `costlint: usage` directive.
+pub fn usage_bound(field: &str) -> u64 {
+    if field == "calls_per_day" {
+        MAX_CALLS_PER_DAY
+    } else {
+        MAX_TOKENS
     }
 }
 

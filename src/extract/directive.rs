@@ -44,6 +44,9 @@ pub struct UsageHint {
     pub cached_input_tokens: Option<u64>,
 }
 
+/// The keys of `costlint: usage`.
+const USAGE_KEYS: &[&str] = &["calls_per_day", "input_tokens", "cached_input_tokens"];
+
 /// Parses the directive in comment text `body`; malformed ones become problems, never silence.
 pub(crate) fn parse(body: &str, span: Span, covers: Vec<Range<usize>>, facts: &mut FileFacts) {
     let Some(at) = body.find("costlint:") else {
@@ -104,6 +107,12 @@ fn parse_kind(rest: &str) -> Result<DirectiveKind, String> {
                 .replace('_', "")
                 .parse()
                 .map_err(|_| format!("`{key}={value}` is not a whole number"))?;
+            let most = crate::config::usage_bound(&key);
+            if n > most && USAGE_KEYS.contains(&key.as_str()) {
+                return Err(format!(
+                    "`{key}={value}` is more than costlint prices (at most {most})"
+                ));
+            }
             match key.as_str() {
                 "calls_per_day" => hint.calls_per_day = Some(n),
                 "input_tokens" => hint.input_tokens = Some(n),
@@ -113,6 +122,13 @@ fn parse_kind(rest: &str) -> Result<DirectiveKind, String> {
                         "unknown key `{other}` in `costlint: usage` (expected calls_per_day, input_tokens, cached_input_tokens)"
                     ))
                 }
+            }
+        }
+        if let (Some(cached), Some(input)) = (hint.cached_input_tokens, hint.input_tokens) {
+            if cached > input {
+                return Err(format!(
+                    "`cached_input_tokens={cached}` is more than `input_tokens={input}`"
+                ));
             }
         }
         if hint == UsageHint::default() {
@@ -200,5 +216,15 @@ mod tests {
         assert!(parse_kind("silence")
             .unwrap_err()
             .contains("unknown costlint directive"));
+        assert!(parse_kind("usage calls_per_day=18446744073709551615")
+            .unwrap_err()
+            .contains("at most 1000000000"));
+        assert!(parse_kind("usage input_tokens=100_000_001")
+            .unwrap_err()
+            .contains("at most 100000000"));
+        assert!(parse_kind("usage input_tokens=10 cached_input_tokens=20")
+            .unwrap_err()
+            .contains("more than `input_tokens=10`"));
+        assert!(parse_kind("usage calls_per_day=1_000_000_000").is_ok());
     }
 }

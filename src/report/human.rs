@@ -1,6 +1,8 @@
 //! For people: each diagnostic as a miette report with the source snippet and a label on the
 //! exact span, then a table of call sites, the monthly total and the assumptions behind it.
+//! Every piece of repository text goes through [`super::escape`] on its way out.
 
+use super::escape::{escape, escape_source};
 use super::{Mode, Options};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::engine::Report;
@@ -20,15 +22,23 @@ pub fn render(report: &Report, opts: &Options) -> String {
             .with_links(false);
         for d in &report.diagnostics {
             let text = (opts.read)(&d.path).unwrap_or_default();
+            let (text, map) = escape_source(&text);
+            let map: &dyn Fn(usize) -> usize = &map;
             let shown = Shown {
                 d,
-                src: NamedSource::new(&d.path, text),
+                src: NamedSource::new(escape(&d.path), text),
+                map,
             };
             if handler.render_report(&mut out, &shown).is_err() {
                 let _ = writeln!(
                     out,
                     "{}:{}:{}: {} [{}] {}",
-                    d.path, d.span.line, d.span.column, d.level, d.check, d.message
+                    escape(&d.path),
+                    d.span.line,
+                    d.span.column,
+                    d.level,
+                    d.check,
+                    escape(&d.message)
                 );
             }
             out.push('\n');
@@ -115,7 +125,7 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
         a.output_tokens,
         a.prices,
         a.pricing_as_of.map(|d| format!(", as of {d}")).unwrap_or_default(),
-        a.policy,
+        escape(&a.policy),
     );
     if s.dynamic_model_sites > 0 {
         let _ = writeln!(
@@ -128,17 +138,20 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
         let _ = writeln!(
             out,
             "Not priced: {}:{} `{}`: {}",
-            u.path, u.line, u.model, u.why
+            escape(&u.path),
+            u.line,
+            escape(&u.model),
+            escape(&u.why)
         );
     }
     for sk in &s.skipped {
-        let _ = writeln!(out, "Skipped: {}: {}", sk.path, sk.reason);
+        let _ = writeln!(out, "Skipped: {}: {}", escape(&sk.path), escape(&sk.reason));
     }
     for p in &s.invalid_utf8 {
-        let _ = writeln!(out, "Read with invalid UTF-8 replaced: {p}");
+        let _ = writeln!(out, "Read with invalid UTF-8 replaced: {}", escape(p));
     }
     for p in &s.syntax_errors {
-        let _ = writeln!(out, "Partly parsed (syntax errors): {p}");
+        let _ = writeln!(out, "Partly parsed (syntax errors): {}", escape(p));
     }
 }
 
@@ -151,22 +164,24 @@ fn plural(n: u64, word: &str) -> String {
     }
 }
 
-/// A diagnostic as miette sees it.
+/// A diagnostic as miette sees it: its texts escaped, its source escaped, and its spans moved
+/// to the same places in the escaped source by `map`.
 struct Shown<'a> {
     d: &'a Diagnostic,
     src: NamedSource<String>,
+    map: &'a dyn Fn(usize) -> usize,
 }
 
 impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&escape(&self.d.message))
     }
 }
 
 /// `denied-model: model `gpt-5.5-pro` is denied: …`, ruff-style: the check id leads.
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.d.check, self.d.message)
+        write!(f, "{}: {}", self.d.check, escape(&self.d.message))
     }
 }
 
@@ -185,7 +200,7 @@ impl miette::Diagnostic for Shown<'_> {
         self.d
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(escape(h).into_owned()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -195,18 +210,18 @@ impl miette::Diagnostic for Shown<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let len = self.src.inner().len();
         let clamp = |s: usize, e: usize| {
-            let s = s.min(len);
-            (s, e.clamp(s, len) - s)
+            let s = (self.map)(s).min(len);
+            (s, (self.map)(e).clamp(s, len) - s)
         };
         let (s, l) = clamp(self.d.span.start_byte, self.d.span.end_byte);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(self.d.label.clone()),
+            Some(escape(&self.d.label).into_owned()),
             (s, l),
         )];
         for extra in &self.d.labels {
             let (s, l) = clamp(extra.span.start_byte, extra.span.end_byte);
             labels.push(LabeledSpan::new_with_span(
-                Some(extra.message.clone()),
+                Some(escape(&extra.message).into_owned()),
                 (s, l),
             ));
         }

@@ -119,3 +119,36 @@ pub fn render(report: &Report, opts: &Options) -> String {
         Err(e) => format!("{{\"error\": \"cannot serialise the report: {e}\"}}\n"),
     }
 }
+
+/// Bad input (exit 2) as a JSON object on stdout, so that a machine never has to read stderr:
+/// `{"version": 1, "error": {"message", "path", "line", "column", "help"}}`. `path`, `line`,
+/// `column` and `help` are `null` when the error has none.
+pub fn error(e: &crate::error::InputError) -> String {
+    #[derive(Serialize)]
+    struct ErrorOut<'a> {
+        version: u32,
+        error: Fields<'a>,
+    }
+    #[derive(Serialize)]
+    struct Fields<'a> {
+        message: &'a str,
+        path: Option<&'a str>,
+        line: Option<usize>,
+        column: Option<usize>,
+        help: Option<&'a str>,
+    }
+    let position = e.position();
+    let out = ErrorOut {
+        version: VERSION,
+        error: Fields {
+            message: &e.message,
+            path: e.file(),
+            line: position.map(|p| p.0),
+            column: position.map(|p| p.1),
+            help: e.help.as_deref(),
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
+    s.push('\n');
+    s
+}

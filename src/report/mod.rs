@@ -1,6 +1,7 @@
 //! Reporters: one file per output format, behind one enum. Reporters only read a finished
 //! [`Report`]; nothing about formats leaks into extraction or pricing.
 
+pub mod escape;
 pub mod human;
 pub mod json;
 pub mod table;

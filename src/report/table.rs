@@ -1,10 +1,24 @@
 //! Plain-text tables for terminal output: columns padded to their widest cell (in characters),
-//! two spaces apart, no trailing blanks.
+//! two spaces apart, no trailing blanks. Cells are escaped ([`super::escape`]): they hold
+//! paths and model names from the repository and its pricing files.
 
 use std::fmt::Write as _;
 
 /// Writes `head` and `rows` to `out`; `right[i]` right-aligns column `i`.
 pub fn render(head: &[&str], rows: &[Vec<String>], right: &[bool], out: &mut String) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| match i {
+                    0 => super::escape::escape_line_start(c).into_owned(),
+                    _ => super::escape::escape(c).into_owned(),
+                })
+                .collect()
+        })
+        .collect();
+    let rows = rows.as_slice();
     let mut widths: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

@@ -305,6 +305,7 @@ fn yaml_error(display_path: &str, text: &str, e: &serde_yaml::Error) -> InputErr
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
+    let message = user_words(&message);
     let (start, end) = match e.location() {
         Some(loc) => {
             let at = offset_of(text, loc.line(), loc.column());
@@ -344,6 +345,44 @@ fn yaml_error(display_path: &str, text: &str, e: &serde_yaml::Error) -> InputErr
         err = err.with_help(help);
     }
     err
+}
+
+/// serde's words for the shapes it expected (`struct FileEntry`, `u64`) in the words of a
+/// pricing file's documentation.
+fn user_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        (
+            "struct PricingFile",
+            "a pricing file: a mapping with `models`",
+        ),
+        (
+            "struct OverlayFile",
+            "an overlay file: a mapping with `models`",
+        ),
+        (
+            "struct FileEntry",
+            "a model entry: a mapping such as `{ input: 2.5, output: 15 }`",
+        ),
+        (
+            "struct OverlayEntry",
+            "a model entry: a mapping such as `{ input: 2.5, output: 15 }`",
+        ),
+        ("option", "a value"),
+        ("u64", "a whole number"),
+        ("u32", "a whole number"),
+        ("i64", "a whole number"),
+        ("f64", "a number"),
+        ("unit value", "nothing"),
+        ("map", "a mapping"),
+        ("sequence", "a list"),
+    ];
+    let mut out = message.to_string();
+    for (serde, user) in WORDS {
+        for lead in ["expected ", "invalid type: "] {
+            out = out.replace(&format!("{lead}{serde}"), &format!("{lead}{user}"));
+        }
+    }
+    out
 }
 
 fn unknown_field(message: &str) -> Option<&str> {
@@ -386,6 +425,30 @@ mod tests {
             "s"
         )
         .is_none());
+    }
+
+    #[test]
+    fn errors_use_no_serde_or_rust_type_names() {
+        for text in [
+            "models:\n  gpt-x: 3\n",
+            "models: [1]\n",
+            "- 1\n",
+            "models:\n  gpt-x: { input: 1, output: 2, max_output: -1 }\n",
+            "models:\n  gpt-x: { input: 1, output: 2, mode: [] }\n",
+        ] {
+            let e = parse_pricing_yaml("p.yaml", text, "file:p.yaml").unwrap_err();
+            for word in [
+                "struct",
+                "u64",
+                "i64",
+                "f64",
+                "Entry",
+                "PricingFile",
+                "option",
+            ] {
+                assert!(!e.message.contains(word), "{text:?}: {}", e.message);
+            }
+        }
     }
 
     #[test]

@@ -57,6 +57,83 @@ pub fn parse(display_path: &str, text: &str) -> Result<Vec<ModelInfo>, InputErro
     Ok(out)
 }
 
+/// The price keys of an entry, USD per token.
+const PRICE_KEYS: &[&str] = &[
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+];
+
+/// Like [`parse`], for a file a policy names: a text-generation entry that gives a price
+/// costlint cannot use (not a number, negative, more than 1 USD per token) is an error naming
+/// the entry, on its line only, instead of an entry left out (its model would then turn
+/// unknown without a word). Entries without token prices, of other modes, and LiteLLM's
+/// `sample_spec` are left out as in [`parse`].
+pub fn parse_strict(display_path: &str, text: &str) -> Result<Vec<ModelInfo>, InputError> {
+    let models = parse(display_path, text)?;
+    // `parse` succeeded: the text is a JSON object.
+    let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    let Some(entries) = value.as_object() else {
+        return Ok(models);
+    };
+    for (id, entry) in entries {
+        if let Some(why) = unusable(id, entry) {
+            let needle = serde_json::to_string(id).unwrap_or_default();
+            let at = text
+                .find(&format!("{needle}:"))
+                .or_else(|| text.find(&needle));
+            let message = format!("LiteLLM entry `{id}` in `{display_path}` cannot be used: {why}");
+            let help = "fix or remove the entry; costlint does not leave out a model a price \
+                        list names, since its call sites would then go unpriced";
+            return Err(match at {
+                Some(at) => InputError::at(
+                    display_path,
+                    text,
+                    at..at + needle.len(),
+                    message,
+                    "this entry",
+                )
+                .with_help(help),
+                None => InputError::plain(message)
+                    .in_file(display_path)
+                    .with_help(help),
+            });
+        }
+    }
+    Ok(models)
+}
+
+/// Why a text-generation entry's prices cannot be used, if they cannot.
+fn unusable(id: &str, entry: &Value) -> Option<String> {
+    let obj = entry.as_object()?;
+    let mode = obj.get("mode").and_then(Value::as_str)?;
+    if id == "sample_spec" || !TEXT_MODES.contains(&mode) {
+        return None;
+    }
+    if id.trim() != id || id.is_empty() {
+        return Some("its name has leading or trailing blanks".into());
+    }
+    for key in PRICE_KEYS {
+        let Some(v) = obj.get(*key) else { continue };
+        match v.as_f64() {
+            None => return Some(format!("`{key}` is {v}, not a number")),
+            Some(f) if Rate::from_usd_per_token(f).is_none() => {
+                return Some(format!(
+                    "`{key}` is {v}: a price is USD per token, from 0 to 1"
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let has = |k: &str| obj.contains_key(k);
+    if has("input_cost_per_token") != has("output_cost_per_token") {
+        return Some(
+            "it has only one of `input_cost_per_token` and `output_cost_per_token`".into(),
+        );
+    }
+    None
+}
+
 fn convert(id: &str, entry: &Value, source: &str) -> Option<ModelInfo> {
     let obj = entry.as_object()?;
     let mode = obj.get("mode").and_then(Value::as_str)?;
@@ -138,6 +215,22 @@ mod tests {
                 .provider,
             "vertex_ai"
         );
+    }
+
+    #[test]
+    fn strict_parsing_names_an_unusable_entry() {
+        let text = "{\n  \"ok\": {\"mode\": \"chat\", \"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 2e-06},\n  \"acme-7\": {\"mode\": \"chat\", \"input_cost_per_token\": -1, \"output_cost_per_token\": 2e-06}\n}\n";
+        let e = parse_strict("x.json", text).unwrap_err();
+        assert!(e.message.contains("`acme-7`"), "{}", e.message);
+        let at = e.span.unwrap().offset();
+        assert_eq!(text[..at].matches('\n').count() + 1, 3);
+        assert_eq!(parse("x.json", text).unwrap().len(), 1);
+        let only_input = r#"{"b": {"mode": "chat", "input_cost_per_token": 1e-06}}"#;
+        assert!(parse_strict("x.json", only_input).is_err());
+        let skipped = r#"{"sample_spec": {"mode": "chat", "input_cost_per_token": "x"},
+                          "emb": {"mode": "embedding", "input_cost_per_token": "x"},
+                          "noprice": {"mode": "chat"}}"#;
+        assert!(parse_strict("x.json", skipped).unwrap().is_empty());
     }
 
     #[test]
