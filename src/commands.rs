@@ -130,15 +130,7 @@ fn models(cli: &Cli, args: &ModelsArgs) -> Outcome {
     let policy = load_policy(cli, &[])?;
     let catalog = crate::engine::load_pricing(&policy)?;
     let pattern = args.pattern.as_deref().unwrap_or("*");
-    let mut found: Vec<&ModelInfo> = catalog.search(pattern);
-    let mut resolved_note = None;
-    if found.is_empty() {
-        let r = catalog.resolve(pattern, &policy.deployments);
-        if let Some(info) = r.id().and_then(|id| catalog.get(id)) {
-            resolved_note = Some(format!("`{pattern}` resolves to `{}` ({r:?})", info.id));
-            found.push(info);
-        }
-    }
+    let (found, resolved_note) = find_models(&catalog, pattern, &policy.deployments);
     if cli.global.format == Format::Json {
         let text = serde_json::to_string_pretty(&serde_json::json!({
             "version": report::json::VERSION,
@@ -171,6 +163,32 @@ fn found_code(found: &[&ModelInfo]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The entries `costlint models PATTERN` lists. A glob lists the ids it matches. Any other
+/// pattern is first resolved the way `scan` resolves a name written in code: the entry it
+/// resolves to comes first, then the same model on other hosts and routes; a note says how it
+/// resolved when that was not the name itself. A pattern that does not resolve is a substring.
+fn find_models<'a>(
+    catalog: &'a Catalog,
+    pattern: &str,
+    deployments: &std::collections::BTreeMap<String, String>,
+) -> (Vec<&'a ModelInfo>, Option<String>) {
+    let glob = pattern.contains(['*', '?', '[']);
+    let resolved = (!glob).then(|| catalog.resolve(pattern, deployments));
+    let Some(info) = resolved
+        .as_ref()
+        .and_then(|r| r.id())
+        .and_then(|id| catalog.get(id))
+    else {
+        return (catalog.search(pattern), None);
+    };
+    let note = resolved
+        .filter(|_| info.id != pattern)
+        .map(|r| format!("`{pattern}` resolves to `{}` ({r}).", info.id));
+    let mut found = vec![info];
+    found.extend(catalog.routes(&info.id));
+    (found, note)
 }
 
 fn model_json(m: &ModelInfo) -> serde_json::Value {
@@ -231,8 +249,9 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
     report::table::render(&head, &rows, &right, &mut out);
     let _ = writeln!(
         out,
-        "\n{} models; prices in USD per 1M tokens{}.",
+        "\n{} {}; prices in USD per 1M tokens{}.",
         found.len(),
+        if found.len() == 1 { "model" } else { "models" },
         catalog
             .as_of()
             .map(|d| format!(", as of {d}"))

@@ -118,12 +118,13 @@ fn overlay_adds_deprecations_and_replacements() {
             "2026-02-19",
             "claude-sonnet-4-6",
         ),
+        // LiteLLM moved this date from 2026-05-14 (2026-03-03 copy) to 2026-06-15 (1.100.5).
         (
             "claude-sonnet-4-20250514",
-            "2026-05-14",
+            "2026-06-15",
             "claude-sonnet-4-6",
         ),
-        ("claude-opus-4-20250514", "2026-05-14", "claude-opus-4-6"),
+        ("claude-opus-4-20250514", "2026-06-15", "claude-opus-4-6"),
         ("claude-opus-4-1", "2026-08-05", "claude-opus-4-6"),
         ("gpt-4o", "2027-01-14", "gpt-5.4"),
     ] {
@@ -270,12 +271,16 @@ fn openrouter_dots_and_dashes() {
         "anthropic/claude-sonnet-4.5",
         "openrouter/anthropic/claude-sonnet-4.5",
     );
-    approx(
+    exact(
         "anthropic/claude-opus-4.7",
-        "claude-opus-4-7",
+        "openrouter/anthropic/claude-opus-4.7",
+    );
+    approx(
+        "anthropic/claude-opus-4.8",
+        "claude-opus-4-8",
         "dots/dashes",
     );
-    approx("claude-opus-4.7", "claude-opus-4-7", "dots/dashes");
+    approx("claude-opus-4.8", "claude-opus-4-8", "dots/dashes");
 }
 
 #[test]
@@ -720,4 +725,24 @@ fn model_names_drop_host_routes_and_snapshot_dates() {
     let vertex = model_names("vertex_ai/claude-opus-4-1@20250805");
     assert!(vertex.iter().any(|n| n == "claude-opus-4-1"), "{vertex:?}");
     assert_eq!(model_names("gpt-4o"), ["gpt-4o"]);
+}
+
+#[test]
+fn retired_models_stay_with_their_last_prices() {
+    for (id, input, retired) in [
+        ("claude-2.1", "8", "2025-07-21"),
+        ("groq/llama3-70b-8192", "0.59", "2025-09-07"),
+        ("perplexity/pplx-70b-online", "0", "2024-03-15"),
+    ] {
+        let m = cat().get(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!(m.price.input.to_string(), input, "{id}");
+        assert_eq!(m.deprecation, Date::parse(retired), "{id}");
+        assert!(m.replacement.is_some(), "{id}");
+    }
+    exact("claude-2.1", "claude-2.1");
+    exact("llama3-70b-8192", "groq/llama3-70b-8192");
+    exact("pplx-70b-online", "perplexity/pplx-70b-online");
+    let instruct = cat().get("gpt-3.5-turbo-instruct").expect("current");
+    assert_eq!(instruct.provider, "openai");
+    assert_eq!(instruct.price.output.to_string(), "2");
 }

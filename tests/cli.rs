@@ -381,3 +381,90 @@ fn models_and_explain() {
     let out = costlint(&dir, &["explain", "max-tokens-exceeds-model"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("16,384"));
 }
+
+/// A temporary repository with one file.
+fn repo_with(name: &str, text: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(tmp.path().join(name), text).expect("write");
+    tmp
+}
+
+#[test]
+fn retired_claude_2_1_is_deprecated_with_a_replacement() {
+    let tmp = repo_with(
+        "app.py",
+        "import anthropic\nc = anthropic.Anthropic()\nc.messages.create(model=\"claude-2.1\", max_tokens=1000, messages=[])\n",
+    );
+    let v = json(&costlint(tmp.path(), &["check", "--format", "json", "."]));
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert!(
+        !diags.iter().any(|d| d["check"] == "unknown-model"),
+        "{diags:?}"
+    );
+    let d = diags
+        .iter()
+        .find(|d| d["check"] == "deprecated-model")
+        .expect("deprecated-model");
+    assert_eq!(
+        d["message"],
+        "model `claude-2.1` was retired on 2025-07-21: calls fail"
+    );
+    assert_eq!(d["help"], "replace it with `claude-sonnet-4-6`");
+}
+
+#[test]
+fn sonnet_4_6_on_bedrock_allows_100000_output_tokens() {
+    let tmp = repo_with(
+        "app.py",
+        "from anthropic import AnthropicBedrock\nc = AnthropicBedrock()\nc.messages.create(model=\"us.anthropic.claude-sonnet-4-6\", max_tokens=100000, messages=[])\nc.messages.create(model=\"vertex_ai/claude-sonnet-4-6\", max_tokens=100000, messages=[])\n",
+    );
+    let out = costlint(tmp.path(), &["check", "--format", "json", "."]);
+    let v = json(&out);
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d["check"] == "max-tokens-exceeds-model"),
+        "{diags:?}"
+    );
+    assert_eq!(v["sites"].as_array().map(Vec::len), Some(2), "{v}");
+}
+
+#[test]
+fn models_resolves_a_name_as_written_then_lists_its_routes() {
+    let dir = fixture("demo");
+    let out = costlint(&dir, &["models", "--color", "never", "openai/gpt-4o"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "`openai/gpt-4o` resolves to `gpt-4o` (exact).");
+    assert!(lines[2].starts_with("gpt-4o "), "{text}");
+    assert!(text.contains("\nazure/gpt-4o "), "{text}");
+    assert!(!text.contains("gpt-4o-mini"), "{text}");
+    assert!(
+        !text.contains("Exact {") && !text.contains("Some("),
+        "{text}"
+    );
+    assert!(text.contains("\n5 models; "), "{text}");
+
+    let out = costlint(&dir, &["models", "--color", "never", "claude-2.1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2025-07-21 → claude-sonnet-4-6"), "{text}");
+    assert!(text.contains("\n1 model; "), "{text}");
+
+    let out = costlint(
+        &dir,
+        &[
+            "models",
+            "--color",
+            "never",
+            "us.anthropic.claude-sonnet-4.6",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("`us.anthropic.claude-sonnet-4.6` resolves to `")
+            && text.contains("` (approximate: "),
+        "{text}"
+    );
+}

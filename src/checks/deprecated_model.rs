@@ -40,7 +40,7 @@ fn run(cx: &CheckContext, emit: &mut Emit) {
             continue;
         }
         let when = if left < 0 {
-            format!("was retired on {date}")
+            format!("was retired on {date}: calls fail")
         } else if left == 0 {
             format!("is retired today ({date})")
         } else {

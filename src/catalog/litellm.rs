@@ -13,11 +13,16 @@ use serde_json::Value;
 pub const TEXT_MODES: &[&str] = &["chat", "responses", "completion"];
 
 /// The costlint provider family of a serving provider named in the file: `bedrock_converse` →
-/// `bedrock`, `azure_ai` → `azure`, every `vertex_ai-…` → `vertex_ai`; other names unchanged.
+/// `bedrock`, `azure_ai` and `azure_text` → `azure`, `text-completion-openai` (OpenAI's
+/// completion models, `gpt-3.5-turbo-instruct`) → `openai`, `codestral` and
+/// `text-completion-codestral` → `mistral`, every `vertex_ai-…` → `vertex_ai`; other names
+/// unchanged.
 pub fn family(provider: &str) -> &str {
     match provider {
         "bedrock_converse" => "bedrock",
-        "azure_ai" => "azure",
+        "azure_ai" | "azure_text" => "azure",
+        "text-completion-openai" => "openai",
+        "codestral" | "text-completion-codestral" => "mistral",
         p if p.starts_with("vertex_ai") => "vertex_ai",
         p => p,
     }

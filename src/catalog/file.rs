@@ -9,10 +9,11 @@
 //!   my-finetune: { provider: openai, input: 3, output: 12, deprecation: 2027-06-30, replacement: gpt-5.4 }
 //! ```
 //!
-//! Prices are USD per 1M tokens. `input` and `output` are required; `cached_input`,
-//! `context_window`, `max_output`, `mode`, `deprecation`, `replacement`, `provider` and `as_of`
-//! are optional. The overlay (`rules/pricing/overlay.yaml`) has the same entry fields, all
-//! optional: it patches entries of the generated files field by field.
+//! Prices are USD per 1M tokens. The entry fields are those of [`Entry`]: `input` and `output`
+//! are required; `cached_input`, `context_window`, `max_output`, `mode`, `deprecation`,
+//! `replacement`, `provider` and `as_of` are optional. The overlay
+//! (`rules/pricing/overlay.yaml`) has the same entry fields, all optional: it patches entries of
+//! the generated files field by field.
 
 use super::names;
 use crate::catalog::{ModelInfo, Price};
@@ -20,11 +21,11 @@ use crate::cost::Rate;
 use crate::date::Date;
 use crate::error::{did_you_mean, offset_of, InputError};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A price in USD per 1M tokens: a number, 0 or more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A price in USD per 1M tokens: a number, 0 or more. Written out as its exact decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Usd(pub Rate);
 
 impl<'de> Deserialize<'de> for Usd {
@@ -58,6 +59,12 @@ impl<'de> Deserialize<'de> for Usd {
 #[derive(Debug)]
 pub struct Entries<T>(pub Vec<(String, T)>);
 
+impl<T> Default for Entries<T> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Entries<T>, D::Error> {
         struct V<T>(std::marker::PhantomData<T>);
@@ -83,63 +90,223 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
     }
 }
 
+/// A pricing file: `provider`, `as_of` and the entries.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PricingFile {
     pub provider: Option<String>,
     pub as_of: Option<Date>,
-    pub models: Entries<FileEntry>,
+    pub models: Entries<Entry>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The fields of an entry, written once: a pricing file's entry (where `input` and `output` are
+/// required), an overlay patch (every field optional), and the generator's output line (fields
+/// in this order, absent ones left out). Prices in USD per 1M tokens, limits in tokens.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileEntry {
-    pub input: Usd,
-    pub output: Usd,
+pub struct Entry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<Usd>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_input: Option<Usd>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Usd>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_window: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<Date>,
 }
 
-const ENTRY_FIELDS: &[&str] = &[
-    "input",
-    "output",
-    "cached_input",
-    "context_window",
-    "max_output",
-    "mode",
-    "deprecation",
-    "replacement",
-    "provider",
-    "as_of",
-];
+impl Entry {
+    /// The field names, in order, as serde knows them (for "did you mean" and tests).
+    pub fn fields() -> &'static [&'static str] {
+        let fields = std::cell::Cell::new(&[][..]);
+        let _ = Entry::deserialize(FieldNames(&fields));
+        fields.get()
+    }
 
+    /// Every field of `m` except its `provider` (given once per generated file).
+    pub fn of(m: &ModelInfo) -> Entry {
+        Entry {
+            input: Some(Usd(m.price.input)),
+            cached_input: m.price.cached_input.map(Usd),
+            output: Some(Usd(m.price.output)),
+            context_window: m.context_window,
+            max_output: m.max_output,
+            mode: m.mode.clone(),
+            deprecation: m.deprecation,
+            replacement: m.replacement.clone(),
+            provider: None,
+            as_of: m.as_of,
+        }
+    }
+
+    /// A catalog entry; the file's `provider` and `as_of` fill in what the entry lacks. Errs
+    /// with the name of a missing price (`input`, `output`).
+    pub fn into_model(
+        self,
+        id: String,
+        provider: Option<&str>,
+        as_of: Option<Date>,
+        source: &str,
+    ) -> Result<ModelInfo, &'static str> {
+        let input = self.input.ok_or("input")?;
+        let output = self.output.ok_or("output")?;
+        let provider = self
+            .provider
+            .or_else(|| provider.map(str::to_string))
+            .unwrap_or_else(|| names::infer_family(&id).into());
+        Ok(ModelInfo {
+            provider,
+            price: Price {
+                input: input.0,
+                cached_input: self.cached_input.map(|u| u.0),
+                output: output.0,
+            },
+            context_window: self.context_window,
+            max_output: self.max_output,
+            mode: self.mode,
+            deprecation: self.deprecation,
+            replacement: self.replacement,
+            as_of: self.as_of.or(as_of),
+            source: source.to_string(),
+            id,
+        })
+    }
+
+    /// Applies this entry as a patch: the fields it gives replace those of `m`.
+    pub fn patch(self, m: &mut ModelInfo) {
+        if let Some(u) = self.input {
+            m.price.input = u.0;
+        }
+        if let Some(u) = self.output {
+            m.price.output = u.0;
+        }
+        if let Some(u) = self.cached_input {
+            m.price.cached_input = Some(u.0);
+        }
+        m.context_window = self.context_window.or(m.context_window);
+        m.max_output = self.max_output.or(m.max_output);
+        m.mode = self.mode.or(m.mode.take());
+        m.deprecation = self.deprecation.or(m.deprecation);
+        m.replacement = self.replacement.or(m.replacement.take());
+        m.provider = self.provider.unwrap_or(std::mem::take(&mut m.provider));
+        m.as_of = self.as_of.or(m.as_of);
+    }
+
+    /// The body of a generated line, `input: 2.5, cached_input: 0.25, output: 15, …`: the
+    /// fields present, in order, as [`parse_generated`] reads them back.
+    pub fn render(&self) -> String {
+        let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::to_value(self) else {
+            return String::new();
+        };
+        let mut fields = Vec::with_capacity(map.len());
+        for (k, v) in &map {
+            let (Some(k), Some(v)) = (
+                k.as_str(),
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_u64().map(|n| n.to_string())),
+            ) else {
+                continue;
+            };
+            let raw = v.parse::<f64>().is_ok() || Date::parse(&v).is_some();
+            let v = if raw { v } else { yaml_scalar(&v) };
+            fields.push(format!("{k}: {v}"));
+        }
+        fields.join(", ")
+    }
+}
+
+/// Records the field names serde asks a struct deserializer for, then stops.
+struct FieldNames<'a>(&'a std::cell::Cell<&'static [&'static str]>);
+
+impl<'de> Deserializer<'de> for FieldNames<'_> {
+    type Error = de::value::Error;
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("field names only"))
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.set(fields);
+        Err(de::Error::custom("field names only"))
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+/// One value of a generated line, read the way YAML reads a plain scalar: a number where a
+/// number is expected, else the text itself (only plain text: no quotes, no YAML syntax).
+struct PlainValue<'a>(&'a str);
+
+impl<'de> Deserializer<'de> for PlainValue<'de> {
+    type Error = de::value::Error;
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        let ok = !self.0.is_empty()
+            && self
+                .0
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._/".contains(&b));
+        if !ok {
+            return Err(de::Error::custom("not a plain scalar"));
+        }
+        v.visit_borrowed_str(self.0)
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        v.visit_some(self)
+    }
+    fn deserialize_f64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        v.visit_f64(self.0.parse().map_err(de::Error::custom)?)
+    }
+    fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        v.visit_u64(self.0.parse().map_err(de::Error::custom)?)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u128 f32 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+impl<'de> de::IntoDeserializer<'de, de::value::Error> for PlainValue<'de> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+/// The overlay, `rules/pricing/overlay.yaml`: patches by id, limits settled for every host of a
+/// model, and the models whose hosts may keep their own limits.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OverlayFile {
-    pub models: Entries<OverlayEntry>,
-}
-
-/// A patch: every field optional. An overlay entry for an id the generated files lack must
-/// give `provider`, `input` and `output`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OverlayEntry {
-    pub input: Option<Usd>,
-    pub output: Option<Usd>,
-    pub cached_input: Option<Usd>,
-    pub context_window: Option<u64>,
-    pub max_output: Option<u64>,
-    pub mode: Option<String>,
-    pub deprecation: Option<Date>,
-    pub replacement: Option<String>,
-    pub provider: Option<String>,
-    pub as_of: Option<Date>,
+    /// Patches by catalog id; an id the generated files lack is added and needs `provider`,
+    /// `input` and `output`.
+    pub models: Entries<Entry>,
+    /// By model ([`names::same_model_key`]): `context_window` and `max_output` for every entry
+    /// of that model on every host, where hosts disagree and the maker documents one value.
+    #[serde(default)]
+    pub every_host: Entries<Entry>,
+    /// By model: why its hosts' differing limits are kept as each host lists them.
+    #[serde(default)]
+    pub hosts_differ: Entries<String>,
 }
 
 /// Parses a pricing file into entries whose `source` is `source`.
@@ -163,28 +330,30 @@ pub fn parse_pricing_yaml(
     let file: PricingFile = parse_yaml(display_path, text)?;
     let mut out = Vec::with_capacity(file.models.0.len());
     for (id, e) in file.models.0 {
-        let provider = e
-            .provider
-            .or_else(|| file.provider.clone())
-            .unwrap_or_else(|| names::infer_family(&id).into());
-        out.push(ModelInfo {
-            provider,
-            price: Price {
-                input: e.input.0,
-                cached_input: e.cached_input.map(|u| u.0),
-                output: e.output.0,
-            },
-            context_window: e.context_window,
-            max_output: e.max_output,
-            mode: e.mode,
-            deprecation: e.deprecation,
-            replacement: e.replacement,
-            as_of: e.as_of.or(file.as_of),
-            source: source.to_string(),
-            id,
-        });
+        let at = entry_span(text, &id);
+        let m = e
+            .into_model(id.clone(), file.provider.as_deref(), file.as_of, source)
+            .map_err(|missing| {
+                InputError::at(
+                    display_path,
+                    text,
+                    at,
+                    format!("invalid pricing file `{display_path}`: model `{id}` has no `{missing}` price (USD per 1M tokens)"),
+                    "this entry",
+                )
+            })?;
+        out.push(m);
     }
     Ok(out)
+}
+
+/// Where the entry `id` starts in a pricing file or the overlay (the file's start if not found).
+pub fn entry_span(text: &str, id: &str) -> std::ops::Range<usize> {
+    let at = [(format!("\n  {id}:"), 3), (format!("\n  \"{id}\":"), 4)]
+        .iter()
+        .find_map(|(k, skip)| text.find(k.as_str()).map(|i| i + skip))
+        .unwrap_or(0);
+    at..at + id.len()
 }
 
 /// A lean reader for the exact layout `examples/gen_catalog.rs` writes (comments, `provider:`,
@@ -231,51 +400,29 @@ pub fn parse_generated(text: &str, source: &str) -> Option<Vec<ModelInfo>> {
         if !seen.insert(id) {
             return None;
         }
-        let body = rest.strip_suffix(" }")?;
-        let mut e = ModelInfo {
-            id: id.to_string(),
-            provider: provider?.to_string(),
-            price: Price::default(),
-            context_window: None,
-            max_output: None,
-            mode: None,
-            deprecation: None,
-            replacement: None,
-            as_of,
-            source: source.to_string(),
-        };
-        let (mut has_input, mut has_output) = (false, false);
-        for field in body.split(", ") {
+        let mut pairs = Vec::new();
+        for field in rest.strip_suffix(" }")?.split(", ") {
             let (k, v) = field.split_once(": ")?;
-            let rate = || v.parse::<f64>().ok().and_then(Rate::from_usd_per_mtok);
-            match k {
-                "input" if !has_input => {
-                    e.price.input = rate()?;
-                    has_input = true;
-                }
-                "output" if !has_output => {
-                    e.price.output = rate()?;
-                    has_output = true;
-                }
-                "cached_input" if e.price.cached_input.is_none() => {
-                    e.price.cached_input = Some(rate()?)
-                }
-                "context_window" if e.context_window.is_none() => {
-                    e.context_window = Some(v.parse().ok()?)
-                }
-                "max_output" if e.max_output.is_none() => e.max_output = Some(v.parse().ok()?),
-                "mode" if e.mode.is_none() => e.mode = Some(plain(v)?.to_string()),
-                "deprecation" if e.deprecation.is_none() => e.deprecation = Some(Date::parse(v)?),
-                "as_of" => e.as_of = Some(Date::parse(v)?),
-                _ => return None,
-            }
+            pairs.push((k, PlainValue(v)));
         }
-        if !has_input || !has_output {
-            return None;
-        }
-        out.push(e);
+        let map = de::value::MapDeserializer::<_, de::value::Error>::new(pairs.into_iter());
+        let entry = Entry::deserialize(map).ok()?;
+        out.push(
+            entry
+                .into_model(id.to_string(), Some(provider?), as_of, source)
+                .ok()?,
+        );
     }
     in_models.then_some(out)
+}
+
+/// A YAML scalar for a generated file: plain when it reads back as the same string, else
+/// double-quoted.
+pub fn yaml_scalar(s: &str) -> String {
+    match plain(s) {
+        Some(p) => p.to_string(),
+        None => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+    }
 }
 
 /// A plain YAML scalar that reads as the same string in YAML: letters first, then letters,
@@ -332,14 +479,14 @@ fn yaml_error(display_path: &str, text: &str, e: &serde_yaml::Error) -> InputErr
         err.span = None;
     }
     if let Some(field) = unknown_field(&message) {
-        let help = match did_you_mean(field, ENTRY_FIELDS.iter().copied()) {
+        let help = match did_you_mean(field, Entry::fields().iter().copied()) {
             Some(near) => format!(
                 "did you mean `{near}`? An entry takes: {}",
-                ENTRY_FIELDS.join(", ")
+                Entry::fields().join(", ")
             ),
             None => format!(
                 "an entry takes: {}; the file takes: provider, as_of, models",
-                ENTRY_FIELDS.join(", ")
+                Entry::fields().join(", ")
             ),
         };
         err = err.with_help(help);
@@ -347,7 +494,7 @@ fn yaml_error(display_path: &str, text: &str, e: &serde_yaml::Error) -> InputErr
     err
 }
 
-/// serde's words for the shapes it expected (`struct FileEntry`, `u64`) in the words of a
+/// serde's words for the shapes it expected (`struct Entry`, `u64`) in the words of a
 /// pricing file's documentation.
 fn user_words(message: &str) -> String {
     const WORDS: &[(&str, &str)] = &[
@@ -360,11 +507,7 @@ fn user_words(message: &str) -> String {
             "an overlay file: a mapping with `models`",
         ),
         (
-            "struct FileEntry",
-            "a model entry: a mapping such as `{ input: 2.5, output: 15 }`",
-        ),
-        (
-            "struct OverlayEntry",
+            "struct Entry",
             "a model entry: a mapping such as `{ input: 2.5, output: 15 }`",
         ),
         ("option", "a value"),

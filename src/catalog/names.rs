@@ -1,30 +1,6 @@
 //! How model names are spelled: provider families, route prefixes, snapshot dates, and the
 //! leading token of a name that the prefilter and the fast path of `resolve` share.
 
-/// A provider family: the `provider` of a catalog entry. Also the order of preference when one
-/// bare name is served by several providers: the model maker's own API first, resellers last.
-pub const FAMILY_RANK: &[&str] = &[
-    "openai",
-    "anthropic",
-    "gemini",
-    "xai",
-    "mistral",
-    "deepseek",
-    "vertex_ai",
-    "bedrock",
-    "azure",
-    "groq",
-    "together_ai",
-    "openrouter",
-];
-
-pub fn family_rank(provider: &str) -> usize {
-    FAMILY_RANK
-        .iter()
-        .position(|f| *f == provider)
-        .unwrap_or(FAMILY_RANK.len())
-}
-
 /// Route prefixes written in front of a model name, and the provider family each one means.
 /// `gemini_only` prefixes (`models/`, `google/`) are accepted only in front of a Gemini model.
 pub struct Route {
@@ -62,6 +38,7 @@ pub const ROUTES: &[Route] = &[
     route("xai/", "xai"),
     route("x-ai/", "xai"),
     route("deepseek/", "deepseek"),
+    route("perplexity/", "perplexity"),
     // Gemini API resource names and OpenRouter's `google/` namespace.
     Route {
         prefix: "models/",
@@ -137,6 +114,8 @@ pub fn infer_family(id: &str) -> &'static str {
         "mistral"
     } else if starts(&["deepseek-"]) {
         "deepseek"
+    } else if starts(&["pplx-", "sonar-"]) {
+        "perplexity"
     } else if split_bedrock_region(&lower).is_some() || split_bedrock_vendor(&lower).is_some() {
         "bedrock"
     } else {
@@ -227,6 +206,7 @@ pub fn route_stripped(key: &str) -> Option<&str> {
         "mistral/",
         "xai/",
         "deepseek/",
+        "perplexity/",
         "anthropic/",
         "openai/",
     ];
@@ -242,6 +222,36 @@ pub fn route_stripped(key: &str) -> Option<&str> {
         rest = tail;
     }
     (!rest.is_empty()).then_some(rest)
+}
+
+/// The names of the model a catalog id (or a name as written) stands for, for policy rules
+/// that name models: the name itself, then without its host route (`azure/gpt-5.5-pro` →
+/// `gpt-5.5-pro`; `bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0` →
+/// `claude-sonnet-4-5-20250929`; `vertex_ai/claude-opus-4-1@20250805` → `claude-opus-4-1`),
+/// and each without its snapshot date (`gpt-5.5-pro-2026-04-23` → `gpt-5.5-pro`). No
+/// duplicates; the name itself first.
+pub fn model_names(name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    let mut add = |n: &str| {
+        if !n.is_empty() && !out.iter().any(|o| o == n) {
+            out.push(n.to_string());
+        }
+    };
+    if let Some(stripped) = route_stripped(name) {
+        add(stripped);
+    }
+    add(bare_name(name));
+    let forms: Vec<String> = out.clone();
+    for form in &forms {
+        let mut form = form.as_str();
+        while let Some((base, _)) = split_snapshot(form) {
+            out.push(base.to_string());
+            form = base;
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|n| seen.insert(n.clone()));
+    out
 }
 
 /// A snapshot date at the end of a name: `gpt-4o-2024-08-06` → (`gpt-4o`, `2024-08-06`),
@@ -267,6 +277,32 @@ pub fn split_snapshot(s: &str) -> Option<(&str, String)> {
         return Some((&s[..n - 9], s[n - 8..].to_string()));
     }
     None
+}
+
+/// `raw` without route prefixes, Bedrock region and vendor prefixes, `ft:` and `@version`: the
+/// model's own name, to compare for suggestions. `us.anthropic.claude-x-v1:0` → `claude-x`.
+pub fn bare_name(raw: &str) -> &str {
+    let mut s = raw
+        .strip_prefix("ft:")
+        .map_or(raw, |r| r.split(':').next().unwrap_or(r));
+    while let Some(route) = route_of(s) {
+        s = &s[route.prefix.len()..];
+    }
+    if let Some((_, rest)) = split_bedrock_region(s) {
+        s = rest;
+    }
+    if let Some((_, rest)) = split_bedrock_vendor(s) {
+        s = strip_bedrock_version(rest).unwrap_or(rest);
+    }
+    s.split('@').next().unwrap_or(s)
+}
+
+/// The key under which hosts of one model meet: the bare name of a catalog id (data zones and
+/// AWS regions dropped too), folded. `claude-sonnet-4-6`, `us.anthropic.claude-sonnet-4-6`,
+/// `vertex_ai/claude-sonnet-4-6@default` and `openrouter/anthropic/claude-sonnet-4.6` all give
+/// `claude-sonnet-4-6`.
+pub fn same_model_key(id: &str) -> String {
+    fold(bare_name(route_stripped(id).unwrap_or(id)))
 }
 
 /// Words that are too common in text to be a prefilter token on their own: region codes,
@@ -425,5 +461,15 @@ mod tests {
         assert_eq!(route_stripped("gpt-4o"), None);
         assert_eq!(fold("Claude-Sonnet-4.5"), "claude-sonnet-4-5");
         assert_eq!(fold("gpt-5.4"), "gpt-5-4");
+        for id in [
+            "claude-sonnet-4-6",
+            "us.anthropic.claude-sonnet-4-6",
+            "vertex_ai/claude-sonnet-4-6@default",
+            "openrouter/anthropic/claude-sonnet-4.6",
+            "bedrock/us-east-1/anthropic.claude-sonnet-4-6-v1:0",
+        ] {
+            assert_eq!(same_model_key(id), "claude-sonnet-4-6", "{id}");
+        }
+        assert_eq!(same_model_key("azure/eu/gpt-4o"), "gpt-4o");
     }
 }
