@@ -6,7 +6,7 @@
 use super::file;
 use super::load::OVERLAY;
 use super::names::same_model_key;
-use super::providers::{rank, MAKERS};
+use super::providers::{is_maker, rank};
 use super::{Catalog, ModelInfo};
 use std::collections::BTreeMap;
 
@@ -42,7 +42,7 @@ const LIMITS: &[Limit] = &[
 ];
 
 /// The limits on which hosts disagree with the maker's own entry (an entry of a model maker's
-/// API, see [`MAKERS`]), sorted by model and field. Models without a maker entry are not
+/// API, see [`is_maker`]), sorted by model and field. Models without a maker entry are not
 /// compared.
 pub fn conflicts(catalog: &Catalog) -> Vec<Conflict> {
     let mut groups: BTreeMap<String, Vec<&ModelInfo>> = BTreeMap::new();
@@ -53,7 +53,7 @@ pub fn conflicts(catalog: &Catalog) -> Vec<Conflict> {
     for (model, entries) in groups {
         let maker = entries
             .iter()
-            .filter(|m| MAKERS.contains(&m.provider.as_str()))
+            .filter(|m| is_maker(&m.provider))
             .min_by_key(|m| (rank(&m.provider), m.id.len(), m.id.as_str()));
         let Some(maker) = maker else {
             continue;
