@@ -366,13 +366,13 @@ impl Engine<'_> {
         out: &mut Vec<sites::LimitEntry>,
     ) {
         let facts = &file.facts;
-        for (i, l) in facts.limits.iter().enumerate() {
-            let site = facts
-                .sites
-                .iter()
-                .zip(sites)
-                .find(|(fact, _)| fact.limit == Some(i))
-                .map(|(_, site)| site);
+        let mut claimed: Vec<Option<&Site>> = vec![None; facts.limits.len()];
+        for (fact, site) in facts.sites.iter().zip(sites) {
+            if let Some(slot) = fact.limit.and_then(|l| claimed.get_mut(l)) {
+                slot.get_or_insert(site);
+            }
+        }
+        for (l, site) in facts.limits.iter().zip(claimed) {
             let runs = match site {
                 Some(site) => site.usage.calls_per_day > 0,
                 None => {

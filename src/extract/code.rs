@@ -160,6 +160,16 @@ struct Walk<'t, 'c> {
     outline: Option<&'c Skeleton<'c>>,
     /// A name was looked up that a blanked body of the outline may define.
     fell_short: Cell<bool>,
+    /// A key or name, normalised (reused across the walk).
+    key_buf: String,
+}
+
+/// A node being visited, with its ancestors, the shape it inherits, and the grammar's roles.
+struct At<'s, 't> {
+    n: Node<'t>,
+    stack: &'s [Node<'t>],
+    shape: Option<Shape>,
+    roles: &'s Roles,
 }
 
 impl<'t, 'c> Walk<'t, 'c> {
@@ -185,6 +195,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             columns: Columns::default(),
             outline: None,
             fell_short: Cell::new(false),
+            key_buf: String::new(),
         }
     }
 
@@ -222,7 +233,6 @@ impl<'t, 'c> Walk<'t, 'c> {
         let mut cursor = root.walk();
         let mut stack: Vec<Node<'t>> = Vec::new();
         let mut shapes: Vec<Option<Shape>> = Vec::new();
-        let mut key_buf = String::new();
         loop {
             let n = cursor.node();
             let resets =
@@ -232,7 +242,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             } else {
                 shapes.last().copied().flatten()
             };
-            let (descend, shape) = self.visit(n, &stack, inherited, roles, &mut key_buf);
+            let (descend, shape) = self.visit(n, &stack, inherited, roles);
             if descend && worth(n, stack.last()) && cursor.goto_first_child() {
                 stack.push(n);
                 shapes.push(shape);
@@ -259,7 +269,6 @@ impl<'t, 'c> Walk<'t, 'c> {
         stack: &[Node<'t>],
         inherited: Option<Shape>,
         roles: &Roles,
-        key_buf: &mut String,
     ) -> (bool, Option<Shape>) {
         let kind = usize::from(n.kind_id());
         if roles.string.get(kind) == Some(&true) {
@@ -279,70 +288,78 @@ impl<'t, 'c> Walk<'t, 'c> {
         let shape = inherited.or_else(|| self.own_shape(n, stack.last()));
         if let Some(&Some(fields)) = roles.pair.get(kind) {
             if let Some((k, v)) = self.fields(n, fields) {
-                return (true, self.visit_pair(n, k, v, stack, shape, roles, key_buf));
+                let at = At {
+                    n,
+                    stack,
+                    shape,
+                    roles,
+                };
+                return (true, self.visit_pair(&at, k, v));
             }
         } else if let Some(&Some(fields)) = roles.assignment.get(kind) {
             if let Some((k, v)) = self.fields(n, fields) {
-                return (
-                    true,
-                    self.visit_assignment(n, k, v, stack, shape, roles, key_buf),
-                );
+                let at = At {
+                    n,
+                    stack,
+                    shape,
+                    roles,
+                };
+                return (true, self.visit_assignment(&at, k, v));
             }
         }
         (true, shape)
     }
 
     /// Keeps a pair whose key names a model or a limit; returns the shape of its value.
-    #[allow(clippy::too_many_arguments)]
-    fn visit_pair(
-        &mut self,
-        n: Node<'t>,
-        k: Node<'t>,
-        v: Node<'t>,
-        stack: &[Node<'t>],
-        shape: Option<Shape>,
-        roles: &Roles,
-        key_buf: &mut String,
-    ) -> Option<Shape> {
+    fn visit_pair(&mut self, at: &At<'_, 't>, k: Node<'t>, v: Node<'t>) -> Option<Shape> {
         let key = self.key_text(k);
-        crate::rules::normalize_into(key_buf, key);
-        let shape = shape
-            .or_else(|| self.shapes.of_key(key_buf))
+        crate::rules::normalize_into(&mut self.key_buf, key);
+        let shape = at
+            .shape
+            .or_else(|| self.shapes.of_key(&self.key_buf))
             .or_else(|| self.keyed_by_model(key, v));
-        let is_limit = self.rules.is_limit_normalized(key_buf);
-        if is_limit || self.rules.is_model_key_normalized(key_buf) {
-            self.pairs.push(Pair {
-                node: n,
-                key: key.to_string(),
-                is_limit,
-                value: v,
-                scope: stack.last().copied().unwrap_or(n),
-                outer: self.outer_mapping(stack, roles),
-                shape,
-                statement: Self::statement(n, stack, roles).byte_range(),
-            });
+        let is_limit = self.rules.is_limit_normalized(&self.key_buf);
+        if is_limit || self.rules.is_model_key_normalized(&self.key_buf) {
+            let scope = at.stack.last().copied().unwrap_or(at.n);
+            let outer = self.outer_mapping(at.stack, at.roles);
+            self.push_pair(at, key, is_limit, v, scope, outer, shape);
         }
         shape
     }
 
+    /// Keeps pair `at.n` (`key: value`) found in `scope`.
+    #[allow(clippy::too_many_arguments)]
+    fn push_pair(
+        &mut self,
+        at: &At<'_, 't>,
+        key: &str,
+        is_limit: bool,
+        value: Node<'t>,
+        scope: Node<'t>,
+        outer: Option<usize>,
+        shape: Option<Shape>,
+    ) {
+        self.pairs.push(Pair {
+            node: at.n,
+            key: key.to_string(),
+            is_limit,
+            value,
+            scope,
+            outer,
+            shape,
+            statement: Self::statement(at.n, at.stack, at.roles).byte_range(),
+        });
+    }
+
     /// Keeps a same-file name definition, or a limit given to a member; returns the shape of
     /// its value (`expected = {…}` is an expected value).
-    #[allow(clippy::too_many_arguments)]
-    fn visit_assignment(
-        &mut self,
-        n: Node<'t>,
-        k: Node<'t>,
-        v: Node<'t>,
-        stack: &[Node<'t>],
-        shape: Option<Shape>,
-        roles: &Roles,
-        key_buf: &mut String,
-    ) -> Option<Shape> {
+    fn visit_assignment(&mut self, at: &At<'_, 't>, k: Node<'t>, v: Node<'t>) -> Option<Shape> {
+        let (n, stack, shape, roles) = (at.n, at.stack, at.shape, at.roles);
         if roles.identifier.get(usize::from(k.kind_id())) == Some(&true) {
             let name = self.src(k).to_string();
-            crate::rules::normalize_into(key_buf, &name);
-            let shape = shape.or_else(|| self.shapes.of_key(key_buf));
-            let top_level = self.rules.is_model_key_normalized(key_buf)
+            crate::rules::normalize_into(&mut self.key_buf, &name);
+            let shape = shape.or_else(|| self.shapes.of_key(&self.key_buf));
+            let top_level = self.rules.is_model_key_normalized(&self.key_buf)
                 && !stack
                     .iter()
                     .any(|a| FUNCTION_DEFINITIONS.contains(&a.kind()));
@@ -365,18 +382,9 @@ impl<'t, 'c> Walk<'t, 'c> {
         if let Some(member) = self.member_name(k) {
             // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so it
             // binds to no model (its scope is its own).
-            crate::rules::normalize_into(key_buf, member);
-            if self.rules.is_limit_normalized(key_buf) {
-                self.pairs.push(Pair {
-                    node: n,
-                    key: member.to_string(),
-                    is_limit: true,
-                    value: v,
-                    scope: n,
-                    outer: None,
-                    shape,
-                    statement: Self::statement(n, stack, roles).byte_range(),
-                });
+            crate::rules::normalize_into(&mut self.key_buf, member);
+            if self.rules.is_limit_normalized(&self.key_buf) {
+                self.push_pair(at, member, true, v, n, None, shape);
             }
         }
         shape

@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-pub use crate::context::{is_model_text, unknown_model_shaped, Context};
+pub use crate::context::{is_model_text, Context};
 pub use directive::{Directive, DirectiveKind, UsageHint};
 
 /// A place where a model is named.

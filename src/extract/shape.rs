@@ -6,15 +6,14 @@
 
 use crate::rules::normalize;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 const SHAPES_YAML: &str = include_str!("../../rules/shapes.yaml");
 
 /// Why a model name is not a call site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shape {
     /// `model == "gpt-4o"`, `name.startsWith("gpt-4")`, `case "gpt-4o":`.
     Comparison,
