@@ -232,8 +232,9 @@ impl<'p> Engine<'p> {
         extractor.extract(lang, text, &cx, Some(&hits))
     }
 
-    /// Prices the sites, runs the checks, applies suppressions, and sorts everything.
-    pub fn evaluate(&self, scan: Scan, today: Date, run_checks: bool) -> Report {
+    /// Every site of every file priced at its usage, with a stable id; the limit inventory;
+    /// and the sites that could not be priced, with why.
+    fn price_sites(&self, scan: &Scan) -> Priced {
         let mut sites = Vec::new();
         let mut limits = Vec::new();
         let mut unpriced = Vec::new();
@@ -284,6 +285,20 @@ impl<'p> Engine<'p> {
             }
             self.inventory_limits(file, &sites[first_site..], &mut limits);
         }
+        Priced {
+            sites,
+            limits,
+            unpriced,
+        }
+    }
+
+    /// Prices the sites, runs the checks, applies suppressions, and sorts everything.
+    pub fn evaluate(&self, scan: Scan, today: Date, run_checks: bool) -> Report {
+        let Priced {
+            mut sites,
+            limits,
+            mut unpriced,
+        } = self.price_sites(&scan);
         sites.sort_by(|a, b| {
             (&a.path, a.span.line, a.span.column, &a.id).cmp(&(
                 &b.path,
@@ -354,6 +369,14 @@ impl<'p> Engine<'p> {
             files: scan.files,
         }
     }
+}
+
+/// What [`Engine::price_sites`] gives: sites in file order, the limit inventory, and what could
+/// not be priced.
+struct Priced {
+    sites: Vec<Site>,
+    limits: Vec<sites::LimitEntry>,
+    unpriced: Vec<Unpriced>,
 }
 
 impl Engine<'_> {
