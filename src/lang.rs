@@ -119,6 +119,14 @@ pub struct Syntax {
     pub case_labels: &'static [(&'static str, &'static str)],
     /// Mappings: dicts, objects, YAML and JSON mappings.
     pub mappings: &'static [&'static str],
+    /// Function definitions: (kind, field holding the name). The defaults of a lookup or a
+    /// token counter (`def count_tokens(model="gpt-4o")`) name no request.
+    pub functions: &'static [(&'static str, &'static str)],
+    /// Code that only declares types and never runs (TypeScript `declare`).
+    pub type_only: &'static [&'static str],
+    /// Guards whose body only runs for type checkers: (kind, condition field, body field) of
+    /// `if TYPE_CHECKING:`.
+    pub type_guards: &'static [(&'static str, &'static str, &'static str)],
     /// A config format (YAML, JSON) rather than code: its mappings are data, not blocks of
     /// statements.
     pub config: bool,
@@ -166,6 +174,9 @@ static PYTHON: Syntax = Syntax {
     comparisons: &[("comparison_operator", &[]), ("case_pattern", &[])],
     case_labels: &[],
     mappings: &["dictionary"],
+    functions: &[("function_definition", "name")],
+    type_only: &[],
+    type_guards: &[("if_statement", "condition", "consequence")],
     config: false,
 };
 
@@ -236,6 +247,13 @@ const JAVASCRIPT_LIKE: Syntax = Syntax {
     )],
     case_labels: &[("switch_case", "value")],
     mappings: &["object"],
+    functions: &[
+        ("function_declaration", "name"),
+        ("generator_function_declaration", "name"),
+        ("method_definition", "name"),
+    ],
+    type_only: &["ambient_declaration"],
+    type_guards: &[],
     config: false,
 };
 
@@ -270,6 +288,9 @@ static YAML: Syntax = Syntax {
     comparisons: &[],
     case_labels: &[],
     mappings: &["block_mapping", "flow_mapping"],
+    functions: &[],
+    type_only: &[],
+    type_guards: &[],
     config: true,
 };
 
@@ -291,6 +312,9 @@ static JSON: Syntax = Syntax {
     comparisons: &[],
     case_labels: &[],
     mappings: &["object"],
+    functions: &[],
+    type_only: &[],
+    type_guards: &[],
     config: true,
 };
 

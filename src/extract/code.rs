@@ -237,7 +237,8 @@ impl<'t, 'c> Walk<'t, 'c> {
             let n = cursor.node();
             let resets =
                 (roles.is_block(n) && !self.syntax.config) || FUNCTIONS.contains(&n.kind());
-            let inherited = if resets {
+            // Type-only code (`if TYPE_CHECKING:`, `declare`) never runs, blocks and all.
+            let inherited = if resets && shapes.last() != Some(&Some(Shape::TypeOnly)) {
                 None
             } else {
                 shapes.last().copied().flatten()
@@ -274,7 +275,7 @@ impl<'t, 'c> Walk<'t, 'c> {
         if roles.string.get(kind) == Some(&true) {
             self.strings.push(Str {
                 node: n,
-                prose: self.is_prose(stack),
+                prose: inherited == Some(Shape::Prose) || self.is_prose(stack),
                 call: self.direct_call(stack),
                 shape: inherited,
                 statement: Self::statement(n, stack, roles).byte_range(),
@@ -407,12 +408,36 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
             return self.shapes.of_call(text);
         }
+        if let Some(&(_, name_field)) = self.syntax.functions.iter().find(|f| f.0 == n.kind()) {
+            // `def count_tokens(model="gpt-4o")`: the defaults of a lookup or token counter.
+            let name = n.child_by_field_name(name_field)?;
+            return self.shapes.of_call(self.src(name));
+        }
+        if python_raise(n) {
+            // However deep a string sits in `assert (…)` or `raise …`, it is a message.
+            return Some(Shape::Prose);
+        }
+        if self.syntax.type_only.contains(&n.kind()) {
+            return Some(Shape::TypeOnly);
+        }
         if let Some(&(_, ops)) = self.syntax.comparisons.iter().find(|c| c.0 == n.kind()) {
             let op = n.child_by_field_name("operator").map(|o| self.src(o));
             return (ops.is_empty() || op.is_some_and(|op| ops.contains(&op)))
                 .then_some(Shape::Comparison);
         }
         let parent = parent?;
+        if let Some(&(kind, cond, body)) = self.syntax.type_guards.first() {
+            if parent.kind() == kind
+                && parent
+                    .child_by_field_name(body)
+                    .is_some_and(|b| b.id() == n.id())
+                && parent.child_by_field_name(cond).is_some_and(|c| {
+                    matches!(self.src(c), "TYPE_CHECKING" | "typing.TYPE_CHECKING")
+                })
+            {
+                return Some(Shape::TypeOnly);
+            }
+        }
         let label = self
             .syntax
             .case_labels

@@ -146,10 +146,11 @@ impl Extractor {
 
 impl FileFacts {
     /// What the file's path says about its facts: recorded data (cassettes, snapshots, result
-    /// files, `recorded_paths` in `rules/shapes.yaml`) names models without calling them, so
-    /// only its references are kept.
+    /// files, `recorded_paths` in `rules/shapes.yaml`) and type declarations (`.pyi`, `.d.ts`)
+    /// name models without calling them, so only their references are kept.
     pub fn in_file(&mut self, rel: &str) {
-        if shape::ShapeRules::get().is_recorded_path(rel) {
+        let shapes = shape::ShapeRules::get();
+        if shapes.is_recorded_path(rel) || shapes.is_type_only_path(rel) {
             self.sites.clear();
             self.limits.clear();
             self.dynamic_models = 0;

@@ -35,6 +35,10 @@ pub enum Shape {
     Recorded,
     /// A config alias for a model routed elsewhere: LiteLLM's `model_name`.
     Alias,
+    /// Text of an `assert`, `raise` or `throw` statement: a message, never a reference.
+    Prose,
+    /// Code that only declares types and never runs: `if TYPE_CHECKING:`, `declare`, `.pyi`.
+    TypeOnly,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +85,7 @@ struct ShapesFile {
     tables: Keys,
     recorded: Keys,
     recorded_paths: Vec<String>,
+    type_only_paths: Vec<String>,
     pricing_model_keys: Vec<String>,
     alias_keys: Vec<String>,
     test_paths: Vec<String>,
@@ -107,6 +112,7 @@ pub struct ShapeRules {
     pricing_model_keys: HashSet<String>,
     alias_keys: HashSet<String>,
     recorded_paths: GlobSet,
+    type_only_paths: GlobSet,
     test_paths: GlobSet,
 }
 
@@ -161,6 +167,7 @@ impl ShapeRules {
                 pricing_model_keys: norm_set(&f.pricing_model_keys),
                 alias_keys: norm_set(&f.alias_keys),
                 recorded_paths: globs(&f.recorded_paths),
+                type_only_paths: globs(&f.type_only_paths),
                 test_paths: globs(&f.test_paths),
             }
         })
@@ -253,6 +260,11 @@ impl ShapeRules {
     /// A file of recorded data (cassettes, snapshots, result files), by its relative path.
     pub fn is_recorded_path(&self, rel: &str) -> bool {
         self.recorded_paths.is_match(rel)
+    }
+
+    /// A file that only declares types (`.pyi`, `.d.ts`), by its relative path.
+    pub fn is_type_only_path(&self, rel: &str) -> bool {
+        self.type_only_paths.is_match(rel)
     }
 
     /// A file of test code (`tests/`, `__tests__/`, `test_*.py`, `*.test.ts`…), by its
@@ -382,6 +394,9 @@ mod tests {
             Some(Shape::Recorded)
         );
         assert!(rules().is_recorded_path("tests/cassettes/openai.yaml"));
+        assert!(rules().is_type_only_path("src/types.d.ts"));
+        assert!(rules().is_type_only_path("pkg/client.pyi"));
+        assert!(!rules().is_type_only_path("src/types.ts"));
         assert!(rules().is_recorded_path("bench/eval_results.json"));
         assert!(rules().is_test_path("tests/unit/test_llm.py"));
         assert!(rules().is_test_path("src/agent_test.py"));
