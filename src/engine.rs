@@ -396,8 +396,11 @@ impl Engine<'_> {
             }
         }
         for (l, site) in facts.limits.iter().zip(claimed) {
+            let table_model = l.table_model.and_then(|r| facts.refs.get(r));
             let runs = match site {
                 Some(site) => site.usage.calls_per_day > 0,
+                // A settings table's limit calls nothing.
+                None if table_model.is_some() => false,
                 None => {
                     let hint = usage_hint(facts, l.span.start_byte);
                     usage::for_site(self.policy, &file.path, hint).calls_per_day > 0
@@ -410,10 +413,18 @@ impl Engine<'_> {
                 param: l.param.clone(),
                 value: l.value,
                 value_line: l.value_line,
-                model: site.map(|s| sites::LimitModel {
-                    text: s.model.text.clone(),
-                    line: s.model.line,
-                }),
+                conditional: l.conditional,
+                model: match (site, table_model) {
+                    (Some(s), _) => Some(sites::LimitModel {
+                        text: s.model.text.clone(),
+                        line: s.model.line,
+                    }),
+                    (None, Some(r)) => Some(sites::LimitModel {
+                        text: r.text.clone(),
+                        line: r.span.line,
+                    }),
+                    (None, None) => None,
+                },
                 site: site.map(|s| s.id.clone()),
                 runs,
                 span: l.span,

@@ -119,6 +119,11 @@ pub struct Syntax {
     pub case_labels: &'static [(&'static str, &'static str)],
     /// Mappings: dicts, objects, YAML and JSON mappings.
     pub mappings: &'static [&'static str],
+    /// Parameter defaults among `pairs`: a call reads one through the parameter's name.
+    pub parameter_defaults: &'static [&'static str],
+    /// Conditional expressions: (kind, then field, else field); empty fields mean the first
+    /// and last named children. A limit there is the largest literal branch.
+    pub conditionals: &'static [(&'static str, &'static str, &'static str)],
     /// Function definitions: (kind, field holding the name). The defaults of a lookup or a
     /// token counter (`def count_tokens(model="gpt-4o")`) name no request.
     pub functions: &'static [(&'static str, &'static str)],
@@ -174,6 +179,8 @@ static PYTHON: Syntax = Syntax {
     comparisons: &[("comparison_operator", &[]), ("case_pattern", &[])],
     case_labels: &[],
     mappings: &["dictionary"],
+    parameter_defaults: &["default_parameter", "typed_default_parameter"],
+    conditionals: &[("conditional_expression", "", "")],
     functions: &[("function_definition", "name")],
     type_only: &[],
     type_guards: &[("if_statement", "condition", "consequence")],
@@ -247,6 +254,8 @@ const JAVASCRIPT_LIKE: Syntax = Syntax {
     )],
     case_labels: &[("switch_case", "value")],
     mappings: &["object"],
+    parameter_defaults: &["assignment_pattern", "object_assignment_pattern"],
+    conditionals: &[("ternary_expression", "consequence", "alternative")],
     functions: &[
         ("function_declaration", "name"),
         ("generator_function_declaration", "name"),
@@ -288,6 +297,8 @@ static YAML: Syntax = Syntax {
     comparisons: &[],
     case_labels: &[],
     mappings: &["block_mapping", "flow_mapping"],
+    parameter_defaults: &[],
+    conditionals: &[],
     functions: &[],
     type_only: &[],
     type_guards: &[],
@@ -312,6 +323,8 @@ static JSON: Syntax = Syntax {
     comparisons: &[],
     case_labels: &[],
     mappings: &["object"],
+    parameter_defaults: &[],
+    conditionals: &[],
     functions: &[],
     type_only: &[],
     type_guards: &[],

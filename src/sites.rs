@@ -159,6 +159,8 @@ pub struct LimitEntry {
     pub value: Option<u64>,
     /// Where the number is written, when not on the limit's own line.
     pub value_line: Option<u32>,
+    /// The value is the largest literal branch of a conditional (`vision ? 4096 : undefined`).
+    pub conditional: bool,
     /// The model of the call the limit is bound to.
     pub model: Option<LimitModel>,
     /// The id of the call site that claimed it.

@@ -112,14 +112,24 @@ def score(labels, files, repos, scans):
         has_limits = 'limits' in scan
         if has_limits:
             lims = [x for x in scan['limits'] if norm(x['path']) in lf]
+            labelled = {(l['path'], l['line']) for l in labs if l['kind'] == 'limit'}
+
+            def at(x):
+                # A limit read through a name (`max_tokens=max_tokens` with the parameter default
+                # `max_tokens=4000`) may be labelled where its number is written: `value_line`.
+                line, vline = x['line'], x.get('value_line')
+                if (norm(x['path']), line) not in labelled and vline and (norm(x['path']), vline) in labelled:
+                    return vline
+                return line
+
             exp = Counter((repo, l['path'], l['line'], l['value']) for l in labs if l['kind'] == 'limit')
-            pred = Counter((repo, norm(x['path']), x['line'], x['value']) for x in lims if x.get('value') is not None)
+            pred = Counter((repo, norm(x['path']), at(x), x['value']) for x in lims if x.get('value') is not None)
             m['limits'].add(pred, exp)
             with_model = [l for l in labs if l['kind'] == 'limit' and l.get('model')]
             slots = {(l['path'], l['line']) for l in with_model}
             exp = Counter((repo, l['path'], l['line'], l['model']) for l in with_model)
-            pred = Counter((repo, norm(x['path']), x['line'], x['model']['text']) for x in lims
-                           if x.get('model') and (norm(x['path']), x['line']) in slots)
+            pred = Counter((repo, norm(x['path']), at(x), x['model']['text']) for x in lims
+                           if x.get('model') and (norm(x['path']), at(x)) in slots)
             m['limit_model_pairs'].add(pred, exp)
         else:
             total['limits_available'] = False

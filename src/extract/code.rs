@@ -13,6 +13,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use tree_sitter::{Node, Parser};
 
+mod bind;
+
 /// How deep a chain of names and fallbacks is followed (`A = B`, `B = os.getenv(..., C)`…).
 const MAX_DEPTH: u32 = 6;
 
@@ -99,6 +101,18 @@ struct Pair<'t> {
     /// The shape that makes the pair not a request (see [`Shape`]).
     shape: Option<Shape>,
     statement: Range<usize>,
+    /// For a limit: where it can bind (see [`Reach`]).
+    reach: Reach,
+}
+
+/// Where a limit can bind: the mappings and argument lists that hold it, innermost first
+/// (`config=GenerateContentConfig(max_output_tokens=512)` is held by the config's arguments,
+/// then by the call's), up to its statement; and the name it is assigned to there, if any
+/// (`CONFIG = GenerateContentConfig(…)`), for a call that passes `config=CONFIG`.
+#[derive(Debug, Clone, Default)]
+struct Reach {
+    chain: Vec<usize>,
+    holder: Option<String>,
 }
 
 struct Assign<'t> {
@@ -162,6 +176,24 @@ struct Walk<'t, 'c> {
     fell_short: Cell<bool>,
     /// A key or name, normalised (reused across the walk).
     key_buf: String,
+    /// Per limit in `facts.limits`: where it can bind.
+    limit_reach: Vec<Reach>,
+    /// Entry mapping id -> the model-name key of a table keyed by models.
+    table_entries: HashMap<usize, Node<'t>>,
+    /// Scope node id -> the node, for the sites' scopes (see `bind`).
+    scope_nodes: HashMap<usize, Node<'t>>,
+    /// Limit pairs that are a function's parameter default read through the parameter's name
+    /// (`def ask(max_tokens=4000): create(max_tokens=max_tokens)`): one limit, not two.
+    used_defaults: std::cell::RefCell<HashSet<usize>>,
+}
+
+/// An integer limit value, the node it is written in, and whether it is the largest literal
+/// branch of a conditional (`isVision ? 4096 : undefined`).
+#[derive(Clone, Copy)]
+struct Int<'t> {
+    value: u64,
+    node: Node<'t>,
+    conditional: bool,
 }
 
 /// A node being visited, with its ancestors, the shape it inherits, and the grammar's roles.
@@ -196,6 +228,10 @@ impl<'t, 'c> Walk<'t, 'c> {
             outline: None,
             fell_short: Cell::new(false),
             key_buf: String::new(),
+            limit_reach: Vec::new(),
+            table_entries: HashMap::new(),
+            scope_nodes: HashMap::new(),
+            used_defaults: Default::default(),
         }
     }
 
@@ -315,10 +351,13 @@ impl<'t, 'c> Walk<'t, 'c> {
     fn visit_pair(&mut self, at: &At<'_, 't>, k: Node<'t>, v: Node<'t>) -> Option<Shape> {
         let key = self.key_text(k);
         crate::rules::normalize_into(&mut self.key_buf, key);
-        let shape = at
-            .shape
-            .or_else(|| self.shapes.of_key(&self.key_buf))
-            .or_else(|| self.keyed_by_model(key, v));
+        let mut shape = at.shape.or_else(|| self.shapes.of_key(&self.key_buf));
+        if shape.is_none() {
+            if let Some(entry) = self.keyed_by_model(key, v) {
+                self.table_entries.insert(entry.id(), k);
+                shape = Some(Shape::Table);
+            }
+        }
         let is_limit = self.rules.is_limit_normalized(&self.key_buf);
         if is_limit || self.rules.is_model_key_normalized(&self.key_buf) {
             let scope = at.stack.last().copied().unwrap_or(at.n);
@@ -340,6 +379,11 @@ impl<'t, 'c> Walk<'t, 'c> {
         outer: Option<usize>,
         shape: Option<Shape>,
     ) {
+        let reach = if is_limit && scope.id() != at.n.id() {
+            self.reach(at, scope)
+        } else {
+            Reach::default()
+        };
         self.pairs.push(Pair {
             node: at.n,
             key: key.to_string(),
@@ -349,6 +393,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             outer,
             shape,
             statement: Self::statement(at.n, at.stack, at.roles).byte_range(),
+            reach,
         });
     }
 
@@ -389,6 +434,42 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
         }
         shape
+    }
+
+    /// Where the limit pair `at.n`, held by `scope` (the top of `at.stack`), can bind.
+    fn reach(&self, at: &At<'_, 't>, scope: Node<'t>) -> Reach {
+        let mut reach = Reach {
+            chain: vec![scope.id()],
+            holder: None,
+        };
+        let mut child = scope;
+        for &a in at.stack.iter().rev().skip(1) {
+            let kind = usize::from(a.kind_id());
+            if (at.roles.is_block(a) && !self.syntax.config)
+                || FUNCTION_DEFINITIONS.contains(&a.kind())
+            {
+                break;
+            }
+            if let Some(&Some(fields)) = at.roles.assignment.get(kind) {
+                if let Some((k, v)) = self.fields(a, fields) {
+                    let holds = v.byte_range().contains(&child.start_byte());
+                    if holds && at.roles.identifier.get(usize::from(k.kind_id())) == Some(&true) {
+                        reach.holder = Some(self.src(k).to_string());
+                    }
+                }
+                break;
+            }
+            if at
+                .roles
+                .pair
+                .get(usize::from(child.kind_id()))
+                .is_some_and(|f| f.is_some())
+            {
+                reach.chain.push(a.id());
+            }
+            child = a;
+        }
+        reach
     }
 
     /// The shape node `n` gives what it holds, judged from `n` alone: a call by its callee, a
@@ -450,15 +531,16 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     /// A pair whose key is a model name and whose value is a mapping is an entry of a model
-    /// table: `"gpt-5.3-codex": { maxOutputTokens: 128000 }`.
-    fn keyed_by_model(&self, key: &str, value: Node<'t>) -> Option<Shape> {
+    /// table: `"gpt-5.3-codex": { maxOutputTokens: 128000 }`. Returns the entry's mapping.
+    fn keyed_by_model(&self, key: &str, value: Node<'t>) -> Option<Node<'t>> {
         let v = self.peel(value);
-        let mapping = self.is(self.syntax.mappings, v)
-            || (v.named_child_count() == 1
-                && v.named_child(0)
-                    .is_some_and(|c| self.is(self.syntax.mappings, c)));
-        (mapping && key.len() < 128 && self.cx.resolve(key) != Resolution::Unknown)
-            .then_some(Shape::Table)
+        let mapping = if self.is(self.syntax.mappings, v) {
+            v
+        } else {
+            v.named_child(0)
+                .filter(|c| v.named_child_count() == 1 && self.is(self.syntax.mappings, *c))?
+        };
+        (key.len() < 128 && self.cx.resolve(key) != Resolution::Unknown).then_some(mapping)
     }
 
     /// The mapping holding the pair whose value is the top of `stack` (the pair's own scope).
@@ -667,10 +749,19 @@ impl<'t, 'c> Walk<'t, 'c> {
         }
         if self.is(self.syntax.identifiers, n) {
             let name = self.src(n);
-            let i = self.definition_before(name, n.start_byte())?;
-            let value = self.assigns[i].value;
+            // A same-file name, or else the parameter default of the function around.
+            let (value, source) = match self.definition_before(name, n.start_byte()) {
+                Some(i) => (self.assigns[i].value, Err(i)),
+                None => {
+                    let p = self.parameter_default(name, n.start_byte(), false)?;
+                    (self.pairs[p].value, Ok(p))
+                }
+            };
             let found = self.eval_model(value, depth + 1)?;
-            self.used_assigns.insert(i);
+            match source {
+                Err(i) => self.used_assigns.insert(i),
+                Ok(p) => self.used_defaults.borrow_mut().insert(p),
+            };
             let via = match found.via {
                 Via::Literal => Via::Constant {
                     name: name.to_string(),
@@ -747,25 +838,92 @@ impl<'t, 'c> Walk<'t, 'c> {
         None
     }
 
-    /// An integer limit value and the node it is written in; `None` when it is computed at run
-    /// time.
-    fn eval_int(&self, n: Node<'t>, depth: u32) -> Option<(u64, Node<'t>)> {
+    /// An integer limit value; `None` when it is computed at run time. Follows same-file names,
+    /// a function's parameter default, and both branches of a conditional (the largest).
+    fn eval_int(&self, n: Node<'t>, depth: u32) -> Option<Int<'t>> {
         if depth > MAX_DEPTH {
             return None;
         }
         let n = self.peel(n);
+        let plain = |value| Int {
+            value,
+            node: n,
+            conditional: false,
+        };
         if self.is(self.syntax.numbers, n) {
-            return parse_int(self.src(n)).map(|v| (v, n));
+            return parse_int(self.src(n)).map(plain);
         }
         if self.is(self.syntax.strings, n) {
             // `max_tokens: 2_000` is a string to YAML 1.2, `"max_tokens": "4000"` in some configs.
-            return self.string_value(n).and_then(parse_int).map(|v| (v, n));
+            return self.string_value(n).and_then(parse_int).map(plain);
         }
         if self.is(self.syntax.identifiers, n) {
-            let i = self.definition_before(self.src(n), n.start_byte())?;
-            return self.eval_int(self.assigns[i].value, depth + 1);
+            let name = self.src(n);
+            if let Some(i) = self.definition_before(name, n.start_byte()) {
+                return self.eval_int(self.assigns[i].value, depth + 1);
+            }
+            let p = self.parameter_default(name, n.start_byte(), true)?;
+            self.used_defaults.borrow_mut().insert(p);
+            return self.eval_int(self.pairs[p].value, depth + 1);
         }
-        None
+        let &(_, then_field, else_field) =
+            self.syntax.conditionals.iter().find(|c| c.0 == n.kind())?;
+        let (then, other) = self.fields_named(n, then_field, else_field)?;
+        let branches = [
+            self.eval_int(then, depth + 1),
+            self.eval_int(other, depth + 1),
+        ];
+        let largest = branches.into_iter().flatten().max_by_key(|i| i.value)?;
+        Some(Int {
+            conditional: true,
+            ..largest
+        })
+    }
+
+    /// The pairs in order, parameter defaults last: a call that reads one through the
+    /// parameter's name claims it first.
+    fn defaults_last(&self) -> Vec<usize> {
+        let is_default = |i: &usize| {
+            self.syntax
+                .parameter_defaults
+                .contains(&self.pairs[*i].node.kind())
+        };
+        let (defaults, others): (Vec<usize>, Vec<usize>) =
+            (0..self.pairs.len()).partition(is_default);
+        others.into_iter().chain(defaults).collect()
+    }
+
+    /// The model of the table row `scope`: the model-name key it is filed under, or the model
+    /// key beside the limit. Recorded as a reference; `None` when neither names a known model.
+    fn table_model(&mut self, scope: Node<'t>) -> Option<usize> {
+        if let Some(&key) = self.table_entries.get(&scope.id()) {
+            let text = self.key_text(key);
+            let resolution = self.cx.resolve(text);
+            return (resolution != Resolution::Unknown)
+                .then(|| self.reference(key, resolution))
+                .flatten();
+        }
+        let value = self
+            .pairs
+            .iter()
+            .find(|p| !p.is_limit && p.scope.id() == scope.id())?
+            .value;
+        let found = self.eval_model(value, 0)?;
+        let resolution = self.cx.resolve(self.string_value(found.literal)?);
+        (resolution != Resolution::Unknown)
+            .then(|| self.reference(found.literal, resolution))
+            .flatten()
+    }
+
+    /// The limit pair (or, with `limit` false, the model pair) that is the parameter default
+    /// named `name` of a function around byte `at` (the last one before it).
+    fn parameter_default(&self, name: &str, at: usize, limit: bool) -> Option<usize> {
+        self.pairs.iter().rposition(|p| {
+            p.is_limit == limit
+                && p.node.start_byte() < at
+                && p.key == name
+                && self.syntax.parameter_defaults.contains(&p.node.kind())
+        })
     }
 
     fn add_limit(
@@ -774,41 +932,72 @@ impl<'t, 'c> Walk<'t, 'c> {
         value: Node<'t>,
         span: crate::diagnostic::Span,
         scope: usize,
+        reach: Reach,
     ) {
         let found = self.eval_int(value, 0);
         let value_line = found
-            .map(|(_, n)| n.start_position().row as u32 + 1)
+            .map(|i| i.node.start_position().row as u32 + 1)
             .filter(|&l| l != span.line);
         let idx = self.facts.limits.len();
         self.facts.limits.push(LimitRef {
             param: param.to_string(),
-            value: found.map(|(v, _)| v),
+            value: found.map(|i| i.value),
             value_line,
+            conditional: found.is_some_and(|i| i.conditional),
+            table_model: None,
             span,
             bound: false,
         });
         self.limit_scopes.entry(scope).or_default().push(idx);
+        self.limit_reach.push(reach);
     }
 
     fn limits(&mut self) {
-        for i in 0..self.pairs.len() {
+        for i in self.defaults_last() {
             let p = &self.pairs[i];
-            if !p.is_limit || p.shape.is_some() {
+            if !p.is_limit || self.used_defaults.borrow().contains(&i) {
                 continue;
             }
-            let (key, node, value, scope) = (p.key.clone(), p.node, p.value, p.scope);
-            // A maximum output in a model table or a recorded response is not a request's limit.
-            if self.scope_shape(scope).is_some() {
-                continue;
+            let (key, node, value, scope, reach, shape) = (
+                p.key.clone(),
+                p.node,
+                p.value,
+                p.scope,
+                p.reach.clone(),
+                p.shape,
+            );
+            // Only a mapping that names a model is a table row.
+            let row = self
+                .pairs
+                .iter()
+                .any(|m| !m.is_limit && m.scope.id() == scope.id());
+            let shape = shape.or_else(|| self.scope_shape(scope).filter(|_| row));
+            match shape {
+                None => self.add_limit(&key, value, self.span(node), scope.id(), reach),
+                // A settings table's limit is bound to its row's model, and calls nothing.
+                Some(Shape::Table) => {
+                    if let Some(model) = self.table_model(scope) {
+                        self.add_limit(&key, value, self.span(node), scope.id(), Reach::default());
+                        if let Some(l) = self.facts.limits.last_mut() {
+                            l.table_model = Some(model);
+                            l.bound = true;
+                        }
+                    }
+                }
+                // A limit in a response, a mock or recorded data is no request's limit.
+                Some(_) => {}
             }
-            self.add_limit(&key, value, self.span(node), scope.id());
         }
         for i in 0..self.assigns.len() {
             let a = &self.assigns[i];
             if a.shape.is_none() && self.rules.is_limit_param(&a.name) {
                 let (name, value, scope) = (a.name.clone(), a.value, a.scope);
                 let span = self.span(a.statement);
-                self.add_limit(&name, value, span, scope);
+                let reach = Reach {
+                    chain: vec![scope],
+                    holder: None,
+                };
+                self.add_limit(&name, value, span, scope, reach);
             }
         }
     }
@@ -900,11 +1089,12 @@ impl<'t, 'c> Walk<'t, 'c> {
                 aliased.insert(outer);
             }
         }
-        for i in 0..self.pairs.len() {
+        for i in self.defaults_last() {
             let p = &self.pairs[i];
             let key = crate::rules::normalize(&p.key);
             let alias = self.shapes.is_alias_key(&key) && aliased.contains(&p.scope.id());
-            if p.is_limit {
+            // A parameter default that a call reads through its name is that call's site.
+            if p.is_limit || self.used_defaults.borrow().contains(&i) {
                 continue;
             }
             let (node, value, scope, outer, statement, shape) = (
@@ -932,6 +1122,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                     let priced_as = outer
                         .and_then(|o| pricing.get(&o))
                         .and_then(|&b| self.priced_as(b));
+                    self.scope_nodes.insert(scope.id(), scope);
                     self.add_site(found, Some(key), at, statement, Some(scope.id()), priced_as);
                 }
                 // Counted only beside a limit with a readable value: the prefilter always lets
@@ -1051,6 +1242,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                     Via::Call { callee }
                 };
                 let at = self.span(n);
+                self.scope_nodes.insert(args.id(), args);
                 self.add_site(
                     Found {
                         literal: n,
@@ -1089,19 +1281,6 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
         }
         false
-    }
-
-    /// Binds each site to the limits in its scope (same call, options object or mapping).
-    fn bind(&mut self) {
-        for (s, scope) in self.site_scopes.iter().enumerate() {
-            let Some(scope) = scope else { continue };
-            if let Some(limits) = self.limit_scopes.get(scope) {
-                if let Some(&l) = limits.first() {
-                    self.facts.sites[s].limit = Some(l);
-                    self.facts.limits[l].bound = true;
-                }
-            }
-        }
     }
 
     fn directives(&mut self, root: Node<'t>) {

@@ -75,6 +75,8 @@ pub(super) fn extract(text: &str, cx: &Context) -> FileFacts {
                 param: key.to_string(),
                 value: parse_int(unquoted),
                 value_line: None,
+                conditional: false,
+                table_model: None,
                 span: span(key_at, line.len()),
                 bound: false,
             });

@@ -37,8 +37,14 @@ pub struct LimitRef {
     /// The line the number is written on, when it is not the limit's own line
     /// (`max_tokens=LIMIT` with `LIMIT = 4000` above).
     pub value_line: Option<u32>,
+    /// The value is the largest literal branch of a conditional (`vision ? 4096 : undefined`).
+    pub conditional: bool,
+    /// For a limit in a model settings table (`{ modelId: "gpt-4o", MAX_TOKEN_OUTPUT_LENGTH:
+    /// 4096 }`): index into [`FileFacts::refs`] of its row's model. Such a limit binds to no
+    /// call site and is not checked.
+    pub table_model: Option<usize>,
     pub span: Span,
-    /// Whether a call site claimed this limit.
+    /// Whether a call site (or, for a settings table's limit, its row's model) claimed it.
     pub bound: bool,
 }
 
