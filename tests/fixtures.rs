@@ -15,7 +15,7 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         ("demo".to_string(), root.join("demo")),
         ("traps".to_string(), root.join("traps")),
     ];
-    for group in ["lang", "checks", "seed", "policy", "shapes"] {
+    for group in ["lang", "checks", "seed", "policy", "shapes", "containers"] {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(group))
             .unwrap_or_else(|e| panic!("fixtures/{group}: {e}"))
             .filter_map(|e| e.ok().map(|e| e.path()))
