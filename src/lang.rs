@@ -12,6 +12,7 @@ pub enum Lang {
     Yaml,
     Json,
     Env,
+    Dockerfile,
 }
 
 impl Lang {
@@ -23,6 +24,9 @@ impl Lang {
         }
         if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
             return Some(Lang::Env);
+        }
+        if is_dockerfile(name) {
+            return Some(Lang::Dockerfile);
         }
         let ext = name.rsplit_once('.')?.1;
         Some(match ext {
@@ -45,13 +49,14 @@ impl Lang {
             Lang::Yaml => "yaml",
             Lang::Json => "json",
             Lang::Env => "env",
+            Lang::Dockerfile => "dockerfile",
         }
     }
 
-    /// YAML and `.env` values may be unquoted (`model: gpt-4o`); in code and JSON every string
-    /// value is quoted.
+    /// YAML, `.env` and Dockerfile values may be unquoted (`model: gpt-4o`); in code and JSON
+    /// every string value is quoted.
     pub fn has_unquoted_values(self) -> bool {
-        matches!(self, Lang::Yaml | Lang::Env)
+        matches!(self, Lang::Yaml | Lang::Env | Lang::Dockerfile)
     }
 
     /// The tree-sitter grammar and node roles, or `None` for formats read without tree-sitter.
@@ -63,9 +68,21 @@ impl Lang {
             Lang::Tsx => &TSX,
             Lang::Yaml => &YAML,
             Lang::Json => &JSON,
-            Lang::Env => return None,
+            Lang::Env | Lang::Dockerfile => return None,
         })
     }
+}
+
+/// `Dockerfile`, `Dockerfile.*`, `*.dockerfile`, `Containerfile`; not the ignore file of one
+/// Dockerfile (`Dockerfile.dockerignore`).
+fn is_dockerfile(name: &str) -> bool {
+    if name.ends_with(".dockerignore") {
+        return false;
+    }
+    name == "Dockerfile"
+        || name == "Containerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".dockerfile")
 }
 
 /// Lock files and other generated manifests: large, and never where a model is chosen.
@@ -401,6 +418,19 @@ mod tests {
         assert_eq!(Lang::for_path(Path::new(".env.example")), Some(Lang::Env));
         assert_eq!(Lang::for_path(Path::new("prod.env")), Some(Lang::Env));
         assert_eq!(Lang::for_path(Path::new("c.yml")), Some(Lang::Yaml));
+        for name in [
+            "Dockerfile",
+            "Dockerfile.dev",
+            "api.dockerfile",
+            "Containerfile",
+        ] {
+            assert_eq!(
+                Lang::for_path(Path::new(name)),
+                Some(Lang::Dockerfile),
+                "{name}"
+            );
+        }
+        assert_eq!(Lang::for_path(Path::new("Dockerfile.dockerignore")), None);
         assert_eq!(Lang::for_path(Path::new("README.md")), None);
         assert_eq!(Lang::for_path(Path::new("Makefile")), None);
         assert_eq!(Lang::for_path(Path::new("web/pnpm-lock.yaml")), None);

@@ -64,6 +64,7 @@ struct Keys {
     words: AhoCorasick,
     code: Regex,
     config: Regex,
+    dockerfile: Regex,
 }
 
 impl Keys {
@@ -78,8 +79,13 @@ impl Keys {
         let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
         let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
         // In code, what follows the key is read by `code_value`.
+        // A placeholder's default is the value: `${OPENAI_MODEL:-acme-7}` (see
+        // `extract::env::placeholder_open`).
+        let placeholder = r#"(?:\$\{[a-z0-9_]+:?-)*"#;
         let code = format!(r#"{key}{annotation}[:=]\s*"#);
-        let config = format!(r#"{key}[:=]\s*["']?(?P<value>{versioned})"#);
+        let config = format!(r#"{key}[:=]\s*["']?{placeholder}(?P<value>{versioned})"#);
+        // A Dockerfile also writes `ENV OPENAI_MODEL acme-7`.
+        let dockerfile = format!(r#"{key}[:=]?\s*["']?{placeholder}(?P<value>{versioned})"#);
         let words_ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&words)
@@ -88,6 +94,7 @@ impl Keys {
             words: words_ac,
             code: Regex::new(&code).unwrap_or_else(|e| panic!("{e}")),
             config: Regex::new(&config).unwrap_or_else(|e| panic!("{e}")),
+            dockerfile: Regex::new(&dockerfile).unwrap_or_else(|e| panic!("{e}")),
         }
     }
 }
@@ -222,16 +229,23 @@ impl Prefilter {
     }
 
     fn key(&self, lang: Lang) -> &Regex {
-        if lang.has_unquoted_values() {
+        if lang == Lang::Dockerfile {
+            &self.keys.dockerfile
+        } else if lang.has_unquoted_values() {
             &self.keys.config
         } else {
             &self.keys.code
         }
     }
 
-    /// A model key given a model-shaped literal or an environment lookup, outside comments.
+    /// A model key given a model-shaped literal or an environment lookup, outside comments; in
+    /// YAML also a model key named by a Kubernetes environment entry (`- name: OPENAI_MODEL`),
+    /// whatever its value.
     fn has_model_key(&self, cx: &Context, text: &Text) -> bool {
         let bytes = text.bytes;
+        if text.lang == Lang::Yaml && self.names_model_variable(text) {
+            return true;
+        }
         self.key(text.lang).captures_iter(bytes).any(|c| {
             let Some(whole) = c.get(0) else { return false };
             if text.in_comment(whole.start()) || text.in_long_string(whole.start()).is_some() {
@@ -249,6 +263,18 @@ impl Prefilter {
                 Some(value) => is_model(value.start()),
                 None => code_value(bytes, whole.end(), is_model),
             }
+        })
+    }
+
+    /// A model key as the name of a Kubernetes environment entry, outside comments.
+    fn names_model_variable(&self, text: &Text) -> bool {
+        let bytes = text.bytes;
+        self.keys.words.find_iter(bytes).any(|m| {
+            let key = key_span(bytes, m.start());
+            names_variable(bytes, key.start)
+                && !text.in_comment(m.start())
+                && std::str::from_utf8(&bytes[key])
+                    .is_ok_and(|k| ExtractRules::get().is_model_key(k))
         })
     }
 
@@ -283,6 +309,10 @@ impl Prefilter {
                 .take_while(|b| **b == b' ' || **b == b'\t')
                 .count();
             let sep = quote + gap;
+            // `- name: OPENAI_MAX_TOKENS` in YAML: its `value:` is read with it.
+            if lang == Lang::Yaml && names_variable(bytes, key_span(bytes, m.start()).start) {
+                return true;
+            }
             return match rest.get(sep) {
                 Some(b'=') => text.readable(&rest[sep + 1..]),
                 // `max_tokens: 500`, or an annotation then a value: `max_tokens: int = 500`.
@@ -292,6 +322,8 @@ impl Prefilter {
                     text.readable(&rest[sep + 1..])
                         || annotated_value(line).is_some_and(|v| text.readable(v))
                 }
+                // `ENV OPENAI_MAX_TOKENS 4000`.
+                Some(_) if lang == Lang::Dockerfile && gap > 0 => text.readable(&rest[sep..]),
                 _ => false,
             };
         }
@@ -454,7 +486,7 @@ fn in_comment(lang: Lang, bytes: &[u8], at: usize) -> bool {
     let start = line_start(bytes, at);
     let line = trim_start(&bytes[start..at]);
     match lang {
-        Lang::Python | Lang::Yaml | Lang::Env => line.first() == Some(&b'#'),
+        Lang::Python | Lang::Yaml | Lang::Env | Lang::Dockerfile => line.first() == Some(&b'#'),
         Lang::Json => false,
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
             if line.starts_with(b"//") {
@@ -594,6 +626,10 @@ fn value_at(rest: &[u8]) -> Value<'_> {
     if let Some(b'"' | b'\'' | b'`') = v.first() {
         v = &v[1..];
     }
+    // `${OPENAI_MAX_TOKENS:-4000}`: the default is the value.
+    while let Some(open) = crate::extract::placeholder_open(v) {
+        v = &v[open..];
+    }
     match v.first() {
         Some(b) if b.is_ascii_digit() => Value::Number,
         Some(b) if b.is_ascii_alphabetic() || matches!(b, b'_' | b'$') => {
@@ -682,11 +718,38 @@ fn annotated_value(line: &[u8]) -> Option<&[u8]> {
     (eq == 0 || !matches!(line[eq - 1], b'=' | b'!' | b'<' | b'>')).then(|| &line[eq + 1..])
 }
 
+/// Is the key starting at byte `key` of a YAML file the value of a `name:` key, as in a
+/// Kubernetes environment entry (`- name: OPENAI_MODEL`, `{"name": "OPENAI_MODEL"`)?
+fn names_variable(bytes: &[u8], key: usize) -> bool {
+    let name = ExtractRules::get().env_entry_name.as_bytes();
+    let before = &bytes[..key];
+    let before = before
+        .strip_suffix(b"\"")
+        .or_else(|| before.strip_suffix(b"'"))
+        .unwrap_or(before);
+    let gap = before
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let Some(before) = before[..before.len() - gap].strip_suffix(b":") else {
+        return false;
+    };
+    let before = before
+        .strip_suffix(b"\"")
+        .or_else(|| before.strip_suffix(b"'"))
+        .unwrap_or(before);
+    before.strip_suffix(name).is_some_and(|head| {
+        head.last()
+            .is_none_or(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'_' | b'-' | b'.'))
+    })
+}
+
 /// Does `b` open and close strings in `lang`?
 fn is_quote(lang: Lang, b: u8) -> bool {
     match lang {
         Lang::Json => b == b'"',
-        Lang::Python | Lang::Yaml | Lang::Env => matches!(b, b'"' | b'\''),
+        Lang::Python | Lang::Yaml | Lang::Env | Lang::Dockerfile => matches!(b, b'"' | b'\''),
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => matches!(b, b'"' | b'\'' | b'`'),
     }
 }
@@ -771,6 +834,9 @@ mod tests {
             ] {
                 assert!(pf.wants(Lang::Yaml, text.as_bytes()), "{text}");
                 assert!(pf.wants(Lang::Env, text.as_bytes()), "{text}");
+            }
+            for text in [format!("ENV X={}", m.id), format!("ENV X {}", m.id)] {
+                assert!(pf.wants(Lang::Dockerfile, text.as_bytes()), "{text}");
             }
         }
     }
@@ -960,6 +1026,60 @@ mod tests {
                 r#"{"m": "gpt-4o"}"#,
                 r#"{"model": "acme-llm-7"}"#,
                 r#"{"llm": {"default_model_name": "acme-llm-7"}}"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn container_environments_pass_in_every_form() {
+        let pf = Fixture::new(&[]);
+        pf.expect(
+            true,
+            Lang::Yaml,
+            &[
+                "environment:\n  - OPENAI_MAX_TOKENS=4000\n",
+                "environment:\n  OPENAI_MAX_TOKENS: ${OPENAI_MAX_TOKENS:-4000}\n",
+                "environment:\n  - OPENAI_MODEL=${OPENAI_MODEL:-acme-7}\n",
+                "environment:\n  OPENAI_MODEL: \"${OPENAI_MODEL-acme-7}\"\n",
+                "env:\n  - name: OPENAI_MAX_TOKENS\n    value: \"4000\"\n",
+                "env:\n  - name: OPENAI_MODEL\n    value: acme-7\n",
+                "env: [{\"name\": \"OPENAI_MODEL\", value: acme-7}]\n",
+            ],
+        );
+        pf.expect(
+            true,
+            Lang::Dockerfile,
+            &[
+                "ENV OPENAI_MODEL acme-7\n",
+                "ENV OPENAI_MAX_TOKENS 4000\n",
+                "ENV A=1 \\\n    OPENAI_MAX_TOKENS=\"4000\"\n",
+                "ARG OPENAI_MAX_TOKENS=${DEFAULT:-4000}\n",
+            ],
+        );
+        pf.expect(
+            true,
+            Lang::Env,
+            &[
+                "OPENAI_MODEL=${OPENAI_MODEL:-acme-7}\n",
+                "OPENAI_MAX_TOKENS=${OPENAI_MAX_TOKENS:-4000}\n",
+            ],
+        );
+        pf.expect(
+            false,
+            Lang::Dockerfile,
+            &[
+                "FROM python:3.12\nENV PATH=/app/bin:$PATH\n",
+                "# ENV OPENAI_MODEL=gpt-4o\n",
+                "ENV OPENAI_MAX_TOKENS ${OPENAI_MAX_TOKENS}\n",
+            ],
+        );
+        pf.expect(
+            false,
+            Lang::Yaml,
+            &[
+                "env:\n  - name: LOG_LEVEL\n    value: info\n",
+                "containers:\n  - name: api\n    image: acme/api:1.4\n",
+                "# - name: OPENAI_MODEL\n",
             ],
         );
     }

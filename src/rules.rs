@@ -17,6 +17,9 @@ struct ExtractFile {
     env_getters: Vec<String>,
     prose_calls: Vec<String>,
     test_calls: Vec<String>,
+    env_blocks: Vec<String>,
+    env_entry_name: String,
+    env_entry_value: String,
 }
 
 /// Names as costlint compares them: see [`normalize`].
@@ -32,6 +35,11 @@ pub struct ExtractRules {
     env_getters: HashSet<String>,
     prose_calls: HashSet<String>,
     test_calls: HashSet<String>,
+    env_blocks: HashSet<String>,
+    /// The key naming the variable of a Kubernetes environment entry (`name`).
+    pub env_entry_name: String,
+    /// The key holding the value of a Kubernetes environment entry (`value`).
+    pub env_entry_value: String,
 }
 
 /// Lower case, with `_`, `-` and `.` removed: `max_tokens`, `maxTokens`, `MAX-TOKENS` are one.
@@ -79,6 +87,9 @@ impl ExtractRules {
             env_getters: f.env_getters.iter().cloned().collect(),
             prose_calls: f.prose_calls.iter().cloned().collect(),
             test_calls: f.test_calls.iter().cloned().collect(),
+            env_blocks: set(&f.env_blocks),
+            env_entry_name: f.env_entry_name,
+            env_entry_value: f.env_entry_value,
         }
     }
 
@@ -148,6 +159,12 @@ impl ExtractRules {
         words
     }
 
+    /// A YAML key whose value is a container environment (`environment`, `env`), whose
+    /// entries bind like a `.env` file.
+    pub fn is_env_block(&self, key: &str) -> bool {
+        self.env_blocks.contains(&normalize(key))
+    }
+
     pub fn is_env_getter(&self, callee: &str) -> bool {
         self.env_getters.contains(callee)
     }
@@ -193,5 +210,8 @@ mod tests {
         assert!(r.is_prose_call("console.error"));
         assert!(r.is_prose_call("describe"));
         assert!(!r.is_prose_call("client.chat.completions.create"));
+        assert!(r.is_env_block("environment"));
+        assert!(r.is_env_block("extraEnv"));
+        assert!(!r.is_env_block("environments"));
     }
 }

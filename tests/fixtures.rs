@@ -15,7 +15,15 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         ("demo".to_string(), root.join("demo")),
         ("traps".to_string(), root.join("traps")),
     ];
-    for group in ["lang", "checks", "seed", "policy", "shapes", "binding"] {
+    for group in [
+        "lang",
+        "checks",
+        "seed",
+        "policy",
+        "shapes",
+        "binding",
+        "containers",
+    ] {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(group))
             .unwrap_or_else(|e| panic!("fixtures/{group}: {e}"))
             .filter_map(|e| e.ok().map(|e| e.path()))

@@ -82,6 +82,7 @@ pub(super) fn read(
     w.literals();
     w.bind();
     w.directives(root);
+    super::container::read(syntax, root, text, cx, &mut w.facts);
     (!w.fell_short.get()).then_some(w.facts)
 }
 

@@ -3,7 +3,9 @@
 //! [`FileFacts`].
 
 mod code;
+mod container;
 mod directive;
+mod dockerfile;
 mod env;
 pub mod shape;
 mod skeleton;
@@ -19,6 +21,7 @@ use std::ops::Range;
 
 pub use crate::context::{is_model_text, Context};
 pub use directive::{Directive, DirectiveKind, UsageHint};
+pub(crate) use env::placeholder_open;
 
 /// A place where a model is named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,6 +122,7 @@ impl Extractor {
         hits: Option<&crate::prefilter::Hits>,
     ) -> FileFacts {
         let mut facts = match lang.syntax() {
+            None if lang == Lang::Dockerfile => dockerfile::extract(text, cx),
             None => env::extract(text, cx),
             Some(syntax) => {
                 let sizes = self.outline_sizes;
