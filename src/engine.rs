@@ -396,7 +396,7 @@ impl Engine<'_> {
             }
         }
         for (l, site) in facts.limits.iter().zip(claimed) {
-            let table_model = l.table_model.and_then(|r| facts.refs.get(r));
+            let table_model = l.table_model.as_ref();
             let runs = match site {
                 Some(site) => site.usage.calls_per_day > 0,
                 // A settings table's limit calls nothing.
@@ -419,9 +419,9 @@ impl Engine<'_> {
                         text: s.model.text.clone(),
                         line: s.model.line,
                     }),
-                    (None, Some(r)) => Some(sites::LimitModel {
-                        text: r.text.clone(),
-                        line: r.span.line,
+                    (None, Some(t)) => Some(sites::LimitModel {
+                        text: t.text.clone(),
+                        line: t.line,
                     }),
                     (None, None) => None,
                 },

@@ -15,6 +15,7 @@ struct ExtractFile {
     model_key_excludes: Vec<String>,
     model_value_excludes: Vec<String>,
     env_getters: Vec<String>,
+    provider_id_keys: Vec<String>,
     prose_calls: Vec<String>,
     test_calls: Vec<String>,
     env_blocks: Vec<String>,
@@ -33,6 +34,7 @@ pub struct ExtractRules {
     model_key_excludes: Vec<String>,
     model_value_excludes: Vec<String>,
     env_getters: HashSet<String>,
+    provider_id_keys: HashSet<String>,
     prose_calls: HashSet<String>,
     test_calls: HashSet<String>,
     env_blocks: HashSet<String>,
@@ -85,6 +87,7 @@ impl ExtractRules {
                 .map(|s| s.to_ascii_lowercase())
                 .collect(),
             env_getters: f.env_getters.iter().cloned().collect(),
+            provider_id_keys: f.provider_id_keys.iter().map(|s| normalize(s)).collect(),
             prose_calls: f.prose_calls.iter().cloned().collect(),
             test_calls: f.test_calls.iter().cloned().collect(),
             env_blocks: set(&f.env_blocks),
@@ -163,6 +166,12 @@ impl ExtractRules {
     /// entries bind like a `.env` file.
     pub fn is_env_block(&self, key: &str) -> bool {
         self.env_blocks.contains(&normalize(key))
+    }
+
+    /// A key (already normalised) that selects a model when its value names a provider and a
+    /// model (`id: anthropic:messages:claude-…`), and is plain data otherwise.
+    pub fn is_provider_id_key(&self, key: &str) -> bool {
+        self.provider_id_keys.contains(key)
     }
 
     pub fn is_env_getter(&self, callee: &str) -> bool {

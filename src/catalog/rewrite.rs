@@ -37,6 +37,10 @@ pub(super) struct Rewrite {
 /// The rewrites, in the order they are tried.
 pub(super) const REWRITES: &[Rewrite] = &[
     Rewrite {
+        name: "api-kind",
+        apply: api_kind,
+    },
+    Rewrite {
         name: "fine-tune",
         apply: fine_tune,
     },
@@ -91,6 +95,19 @@ impl Catalog {
         let q = Query { s, hint, depth };
         REWRITES.iter().find_map(|r| (r.apply)(self, q))?
     }
+}
+
+/// An API kind after a provider prefix, as eval tools write provider ids:
+/// promptfoo's `anthropic:messages:claude-3-haiku-20240307`, `openai:chat:gpt-4o`.
+fn api_kind(c: &Catalog, q: Query) -> Outcome {
+    let (kind, rest) = q.s.split_once(':')?;
+    if !matches!(kind, "messages" | "chat" | "completion" | "responses") || rest.is_empty() {
+        return None;
+    }
+    Some(
+        q.again(c, rest, q.hint)
+            .map(|h| h.via(format!("API kind `{kind}:` dropped"))),
+    )
 }
 
 /// Fine-tunes, `ft:gpt-4o-mini-2024-07-18:org::abc123`: the catalog's fine-tuned rates for the
@@ -282,6 +299,12 @@ mod tests {
     /// part of the reason given.
     const EXAMPLES: &[(&str, &str, &str, &str)] = &[
         (
+            "api-kind",
+            "anthropic:messages:claude-3-haiku-20240307",
+            "claude-3-haiku-20240307",
+            "API kind `messages:` dropped",
+        ),
+        (
             "fine-tune",
             "ft:gpt-4o-mini-2024-07-18:acme::abc123",
             "ft:gpt-4o-mini-2024-07-18",
@@ -387,6 +410,10 @@ mod tests {
         }
     }
 
+    #[test]
+    fn api_kind_row() {
+        check("api-kind");
+    }
     #[test]
     fn fine_tune_row() {
         check("fine-tune");

@@ -3,7 +3,8 @@
 use super::shape::{Shape, ShapeRules};
 use super::skeleton::Skeleton;
 use super::{
-    directive, is_model_text, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact, Via,
+    directive, is_model_text, Columns, Context, FileFacts, LimitRef, ModelRef, SiteFact,
+    TableModel, Via,
 };
 use crate::catalog::Resolution;
 use crate::lang::{Roles, Syntax};
@@ -186,6 +187,8 @@ struct Walk<'t, 'c> {
     /// Limit pairs that are a function's parameter default read through the parameter's name
     /// (`def ask(max_tokens=4000): create(max_tokens=max_tokens)`): one limit, not two.
     used_defaults: std::cell::RefCell<HashSet<usize>>,
+    /// Limit-named assignments read through their name by another limit: one limit, not two.
+    used_limit_assigns: std::cell::RefCell<HashSet<usize>>,
 }
 
 /// An integer limit value, the node it is written in, and whether it is the largest literal
@@ -233,6 +236,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             table_entries: HashMap::new(),
             scope_nodes: HashMap::new(),
             used_defaults: Default::default(),
+            used_limit_assigns: Default::default(),
         }
     }
 
@@ -360,7 +364,9 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
         }
         let is_limit = self.rules.is_limit_normalized(&self.key_buf);
-        if is_limit || self.rules.is_model_key_normalized(&self.key_buf) {
+        let model = self.rules.is_model_key_normalized(&self.key_buf)
+            || (self.rules.is_provider_id_key(&self.key_buf) && self.names_provider_model(v));
+        if is_limit || model {
             let scope = at.stack.last().copied().unwrap_or(at.n);
             let outer = self.outer_mapping(at.stack, at.roles);
             self.push_pair(at, key, is_limit, v, scope, outer, shape);
@@ -411,27 +417,20 @@ impl<'t, 'c> Walk<'t, 'c> {
                     .iter()
                     .any(|a| FUNCTION_DEFINITIONS.contains(&a.kind()));
             let stmt = Self::statement(n, stack, roles);
-            let scope = self.block_of(stmt, stack);
-            self.constants
-                .entry(name.clone())
-                .or_default()
-                .push(self.assigns.len());
-            self.assigns.push(Assign {
-                name,
-                value: v,
-                statement: stmt,
-                scope,
-                shape,
-                top_level,
-            });
+            self.define(name, v, stmt, stack, shape, top_level);
             return shape;
         }
         if let Some(member) = self.member_name(k) {
-            // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so it
-            // binds to no model (its scope is its own).
             crate::rules::normalize_into(&mut self.key_buf, member);
             if self.rules.is_limit_normalized(&self.key_buf) {
+                // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so
+                // it binds to no model (its scope is its own).
                 self.push_pair(at, member, true, v, n, None, shape);
+            } else if self.rules.is_model_key_normalized(&self.key_buf) {
+                // `self.model_id = "…"`: read wherever the same member is passed
+                // (`modelId=self.model_id`), else a site of its own like a module constant.
+                let stmt = Self::statement(n, stack, roles);
+                self.define(self.src(k).to_string(), v, stmt, stack, shape, true);
             }
         }
         shape
@@ -471,6 +470,31 @@ impl<'t, 'c> Walk<'t, 'c> {
             child = a;
         }
         reach
+    }
+
+    /// Records a same-file definition of `name` (a name, or a member such as `self.model_id`).
+    fn define(
+        &mut self,
+        name: String,
+        value: Node<'t>,
+        statement: Node<'t>,
+        stack: &[Node<'t>],
+        shape: Option<Shape>,
+        top_level: bool,
+    ) {
+        let scope = self.block_of(statement, stack);
+        self.constants
+            .entry(name.clone())
+            .or_default()
+            .push(self.assigns.len());
+        self.assigns.push(Assign {
+            name,
+            value,
+            statement,
+            scope,
+            shape,
+            top_level,
+        });
     }
 
     /// The shape node `n` gives what it holds, judged from `n` alone: a call by its callee, a
@@ -748,7 +772,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                 holder: None,
             });
         }
-        if self.is(self.syntax.identifiers, n) {
+        if self.is(self.syntax.identifiers, n) || self.is_member(n) {
             let name = self.src(n);
             // A same-file name, or else the parameter default of the function around.
             let (value, source) = match self.definition_before(name, n.start_byte()) {
@@ -861,6 +885,8 @@ impl<'t, 'c> Walk<'t, 'c> {
         if self.is(self.syntax.identifiers, n) {
             let name = self.src(n);
             if let Some(i) = self.definition_before(name, n.start_byte()) {
+                // `max_tokens = 1000` … `create(max_tokens=max_tokens)`: one limit, the call's.
+                self.used_limit_assigns.borrow_mut().insert(i);
                 return self.eval_int(self.assigns[i].value, depth + 1);
             }
             let p = self.parameter_default(name, n.start_byte(), true)?;
@@ -894,26 +920,48 @@ impl<'t, 'c> Walk<'t, 'c> {
         others.into_iter().chain(defaults).collect()
     }
 
-    /// The model of the table row `scope`: the model-name key it is filed under, or the model
-    /// key beside the limit. Recorded as a reference; `None` when neither names a known model.
-    fn table_model(&mut self, scope: Node<'t>) -> Option<usize> {
-        if let Some(&key) = self.table_entries.get(&scope.id()) {
-            let text = self.key_text(key);
-            let resolution = self.cx.resolve(text);
-            return (resolution != Resolution::Unknown)
-                .then(|| self.reference(key, resolution))
-                .flatten();
+    /// The model of the table row `scope`: the model-name key it is filed under, or the text
+    /// of the model key beside the limit, whether or not the catalog knows it (a known one is
+    /// also a reference). `None` when the row names no model.
+    fn table_model(&mut self, scope: Node<'t>) -> Option<TableModel> {
+        let literal = match self.table_entries.get(&scope.id()) {
+            Some(&key) => key,
+            None => {
+                let value = self
+                    .pairs
+                    .iter()
+                    .find(|p| !p.is_limit && p.scope.id() == scope.id())?
+                    .value;
+                self.eval_model(value, 0)?.literal
+            }
+        };
+        let text = self.key_text(literal);
+        if text.is_empty() {
+            return None;
         }
-        let value = self
-            .pairs
-            .iter()
-            .find(|p| !p.is_limit && p.scope.id() == scope.id())?
-            .value;
-        let found = self.eval_model(value, 0)?;
-        let resolution = self.cx.resolve(self.string_value(found.literal)?);
-        (resolution != Resolution::Unknown)
-            .then(|| self.reference(found.literal, resolution))
-            .flatten()
+        let resolution = self.cx.resolve(text);
+        if resolution != Resolution::Unknown {
+            self.reference(literal, resolution);
+        }
+        Some(TableModel {
+            text: text.to_string(),
+            line: self.span(literal).line,
+        })
+    }
+
+    /// A literal naming a provider and a model the catalog knows: promptfoo's
+    /// `id: anthropic:messages:claude-3-haiku-20240307`, `openai:gpt-4o`.
+    fn names_provider_model(&self, value: Node<'t>) -> bool {
+        let v = self.peel(value);
+        self.is(self.syntax.strings, v)
+            && self
+                .string_value(v)
+                .is_some_and(|t| t.contains(':') && self.cx.resolve(t) != Resolution::Unknown)
+    }
+
+    /// A member expression: `self.model_id`, `config.model`.
+    fn is_member(&self, n: Node<'t>) -> bool {
+        self.syntax.members.iter().any(|m| m.0 == n.kind())
     }
 
     /// The limit pair (or, with `limit` false, the model pair) that is the parameter default
@@ -977,7 +1025,10 @@ impl<'t, 'c> Walk<'t, 'c> {
                 None => self.add_limit(&key, value, self.span(node), scope.id(), reach),
                 // A settings table's limit is bound to its row's model, and calls nothing.
                 Some(Shape::Table) => {
-                    if let Some(model) = self.table_model(scope) {
+                    let model = self.table_model(scope);
+                    // An image or embedding model's row has no output limit to speak of.
+                    let model = model.filter(|m| !self.rules.is_non_text_model(&m.text));
+                    if let Some(model) = model {
                         self.add_limit(&key, value, self.span(node), scope.id(), Reach::default());
                         if let Some(l) = self.facts.limits.last_mut() {
                             l.table_model = Some(model);
@@ -991,7 +1042,8 @@ impl<'t, 'c> Walk<'t, 'c> {
         }
         for i in 0..self.assigns.len() {
             let a = &self.assigns[i];
-            if a.shape.is_none() && self.rules.is_limit_param(&a.name) {
+            let used = self.used_limit_assigns.borrow().contains(&i);
+            if a.shape.is_none() && !used && self.rules.is_limit_param(&a.name) {
                 let (name, value, scope) = (a.name.clone(), a.value, a.scope);
                 let span = self.span(a.statement);
                 let reach = Reach {

@@ -43,12 +43,19 @@ pub struct LimitRef {
     /// The value is the largest literal branch of a conditional (`vision ? 4096 : undefined`).
     pub conditional: bool,
     /// For a limit in a model settings table (`{ modelId: "gpt-4o", MAX_TOKEN_OUTPUT_LENGTH:
-    /// 4096 }`): index into [`FileFacts::refs`] of its row's model. Such a limit binds to no
-    /// call site and is not checked.
-    pub table_model: Option<usize>,
+    /// 4096 }`): its row's model, known to the catalog or not. Such a limit binds to no call
+    /// site and is not checked.
+    pub table_model: Option<TableModel>,
     pub span: Span,
     /// Whether a call site (or, for a settings table's limit, its row's model) claimed it.
     pub bound: bool,
+}
+
+/// The model of a settings table's row: its text as written and the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableModel {
+    pub text: String,
+    pub line: u32,
 }
 
 /// How a call site reaches its model text.
