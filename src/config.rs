@@ -227,8 +227,8 @@ impl Default for Usage {
     }
 }
 
-/// Usage for the files whose path (relative to the scanned root) matches one of `paths`. Fields
-/// left out keep the default's value.
+/// Usage for the files whose path (relative to the folder holding the policy) matches one of
+/// `paths`. Fields left out keep the default's value.
 #[derive(Debug, Clone)]
 pub struct UsageOverride {
     pub paths: Vec<String>,
@@ -239,7 +239,8 @@ pub struct UsageOverride {
 }
 
 impl UsageOverride {
-    /// Whether this override applies to `rel_path` (relative to the scanned root, `/`-separated).
+    /// Whether this override applies to `rel_path` (relative to the policy's folder,
+    /// `/`-separated).
     pub fn matches(&self, rel_path: &str) -> bool {
         self.matcher.0.is_match(normalize(rel_path))
     }
@@ -297,7 +298,7 @@ pub struct Budget {
 /// Files costlint does not scan.
 #[derive(Debug, Clone, Default)]
 pub struct IgnorePolicy {
-    /// Globs over paths relative to the scanned root.
+    /// Globs over paths relative to the folder holding the policy.
     pub paths: Vec<String>,
     matcher: Globs,
 }
@@ -434,7 +435,25 @@ impl Policy {
         }
     }
 
-    /// The usage assumed for a file: the default, with the first matching override laid over it.
+    /// The folder that holds the policy file, absolute with symbolic links resolved: the
+    /// paths and globs the policy names (`usage.overrides[].paths`, `ignore.paths`, pricing
+    /// files) are relative to it, whatever is scanned and from wherever. `None` for the
+    /// embedded default, which names no path.
+    pub fn folder(&self) -> Option<PathBuf> {
+        let PolicyOrigin::File(file) = &self.origin else {
+            return None;
+        };
+        let parent = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Some(parent.canonicalize().unwrap_or(parent))
+    }
+
+    /// The usage assumed for a file (`rel_path` relative to the policy's [`folder`]): the
+    /// default, with the first matching override laid over it.
+    ///
+    /// [`folder`]: Policy::folder
     pub fn usage_for(&self, rel_path: &str) -> Usage {
         let base = self.usage.default;
         match self.usage_override_for(rel_path) {
@@ -443,12 +462,13 @@ impl Policy {
         }
     }
 
-    /// The override that applies to a file: the first whose globs match its path.
+    /// The override that applies to a file (`rel_path` relative to the policy's folder): the
+    /// first whose globs match its path.
     pub fn usage_override_for(&self, rel_path: &str) -> Option<&UsageOverride> {
         self.usage.overrides.iter().find(|o| o.matches(rel_path))
     }
 
-    /// Whether `rel_path` (relative to the scanned root) is excluded by `ignore.paths`.
+    /// Whether `rel_path` (relative to the policy's folder) is excluded by `ignore.paths`.
     pub fn is_ignored(&self, rel_path: &str) -> bool {
         self.ignore.matcher.0.is_match(normalize(rel_path))
     }
