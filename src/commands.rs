@@ -164,6 +164,8 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
 
 fn models(cli: &Cli, args: &ModelsArgs) -> Outcome {
     let policy = load_policy(cli, Path::new("."))?;
+    // A policy with a mistake is bad input whatever the command.
+    checks::configure(&policy)?;
     let catalog = crate::engine::load_pricing(&policy)?;
     let pattern = args.pattern.as_deref().unwrap_or("*");
     let (found, resolved_note) = find_models(&catalog, pattern, &policy.deployments);
@@ -258,7 +260,7 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
                 (None, Some(r)) => format!("→ {r}"),
                 (None, None) => String::new(),
             };
-            let n = |v: Option<u64>| v.map_or("-".to_string(), checks::thousands);
+            let n = |v: Option<u64>| v.map_or("-".to_string(), crate::cost::thousands);
             vec![
                 m.id.clone(),
                 format!("${}", m.price.input),
@@ -332,7 +334,7 @@ fn check_json(c: &checks::Check) -> serde_json::Value {
     serde_json::json!({
         "id": c.id,
         "default_level": c.default_level.as_str(),
-        "options": c.options,
+        "options": c.option_names(),
         "summary": c.summary,
         "docs": c.docs,
     })

@@ -3,13 +3,14 @@
 //! nothing here knows about output formats.
 
 use crate::catalog::{Catalog, Resolution};
-use crate::checks::{self, CheckContext};
+use crate::checks::{self, CheckContext, CheckSettings};
 use crate::config::{Policy, PricingSource};
 use crate::cost::Money;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::error::InputError;
 use crate::extract::{Context, DirectiveKind, Extractor, FileFacts};
+use crate::files::FileResult;
 use crate::lang::Lang;
 use crate::prefilter::{Hits, Prefilter};
 use crate::sites::{self, Site, SiteModel};
@@ -52,19 +53,6 @@ pub fn default_threads() -> usize {
         .min(12)
 }
 
-/// The facts of one file that held anything.
-#[derive(Debug, Clone)]
-pub struct FileResult {
-    /// The path as reported: relative to the scanned folder, `/`-separated.
-    pub path: String,
-    /// The same file relative to the folder holding the policy that applies to it, which the
-    /// policy's path globs are matched against; `None` outside that folder or under the
-    /// embedded default.
-    pub policy_path: Option<String>,
-    pub lang: Lang,
-    pub facts: FileFacts,
-}
-
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct ScanStats {
     /// Files of a format costlint reads (after ignore rules).
@@ -93,10 +81,15 @@ pub struct Engine<'p> {
     prefilter: Prefilter,
     /// [`Policy::folder`], found once.
     folder: Option<PathBuf>,
+    /// The policy's `checks:` section, validated by the check registry.
+    settings: CheckSettings,
 }
 
 impl<'p> Engine<'p> {
+    /// The engine for `policy`: its `checks:` section validated, its pricing sources read and
+    /// merged, the prefilter built for that catalog. A mistake in any is bad input.
     pub fn new(policy: &'p Policy) -> Result<Engine<'p>, InputError> {
+        let settings = checks::configure(policy)?;
         let catalog = load_pricing(policy)?;
         let prefilter = Prefilter::new(&catalog, &policy.deployments);
         Ok(Engine {
@@ -104,6 +97,7 @@ impl<'p> Engine<'p> {
             catalog,
             prefilter,
             folder: policy.folder(),
+            settings,
         })
     }
 
@@ -357,6 +351,7 @@ impl<'p> Engine<'p> {
 
         let cx = CheckContext {
             policy: self.policy,
+            settings: &self.settings,
             catalog: &self.catalog,
             today,
             files: &scan.files,

@@ -67,7 +67,7 @@ fn sites_table(report: &Report, out: &mut String) {
             };
             let limit = match &s.limit {
                 Some(l) => match l.value {
-                    Some(v) => format!("{}={}", l.param, crate::checks::thousands(v)),
+                    Some(v) => format!("{}={}", l.param, crate::cost::thousands(v)),
                     None => format!("{}=(run time)", l.param),
                 },
                 None => "none".to_string(),
