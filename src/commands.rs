@@ -8,7 +8,7 @@ use crate::cli::{
 use crate::config::Policy;
 use crate::date::Date;
 use crate::diagnostic::Level;
-use crate::engine::{default_threads, Engine, ScanOptions};
+use crate::engine::{default_threads, Engine, Report, ScanOptions};
 use crate::error::InputError;
 use crate::report::escape::escape;
 use crate::report::{self, Format, Mode};
@@ -31,20 +31,49 @@ pub fn run(cli: &Cli) -> Outcome {
     }
 }
 
-/// `--config`, else `costlint.yaml` found from the scanned folder upward, else the default.
-pub fn load_policy(cli: &Cli, paths: &[PathBuf]) -> Result<Policy, InputError> {
+/// The policy for `start` (a file or a folder): `--config`, else the policy file found from
+/// it upward ([`Policy::discover`]), else the embedded default.
+pub fn load_policy(cli: &Cli, start: &Path) -> Result<Policy, InputError> {
     if let Some(path) = &cli.global.config {
         return Policy::load(path);
     }
-    let start = match paths {
-        [one] if one.is_dir() => one.clone(),
-        _ => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-    };
-    let start = start.canonicalize().unwrap_or(start);
-    match Policy::discover(&start)? {
+    match Policy::discover(start)? {
         Some(found) => Policy::load(&found),
         None => Ok(Policy::embedded_default()),
     }
+}
+
+/// The policies for `paths`, each with the path arguments it covers, in the order of the
+/// arguments: each path uses the nearest policy file above it (up to the repository root), as
+/// ruff and typos do, unless `--config` names one for everything. A policy found for several
+/// paths is read once.
+pub fn policies_for(
+    cli: &Cli,
+    paths: &[PathBuf],
+) -> Result<Vec<(Policy, Vec<PathBuf>)>, InputError> {
+    if cli.global.config.is_some() {
+        let here = PathBuf::from(".");
+        return Ok(vec![(load_policy(cli, &here)?, paths.to_vec())]);
+    }
+    // Groups by the policy file found (`None`: the embedded default).
+    let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    for path in paths {
+        let found = Policy::discover(path)?;
+        match groups.iter_mut().find(|(file, _)| *file == found) {
+            Some((_, covered)) => covered.push(path.clone()),
+            None => groups.push((found, vec![path.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(file, covered)| {
+            let policy = match file {
+                Some(file) => Policy::load(&file)?,
+                None => Policy::embedded_default(),
+            };
+            Ok((policy, covered))
+        })
+        .collect()
 }
 
 fn check_paths(paths: &[PathBuf]) -> Result<(), InputError> {
@@ -60,14 +89,13 @@ fn check_paths(paths: &[PathBuf]) -> Result<(), InputError> {
     Ok(())
 }
 
-fn run_scan(
-    cli: &Cli,
-    args: &ScanArgs,
-    mode: Mode,
-) -> Result<(crate::engine::Report, PathBuf), InputError> {
+fn run_scan(cli: &Cli, args: &ScanArgs, mode: Mode) -> Result<(Report, PathBuf), InputError> {
     check_paths(&args.paths)?;
-    let policy = load_policy(cli, &args.paths)?;
-    let engine = Engine::new(&policy)?;
+    let policies = policies_for(cli, &args.paths)?;
+    let engines = policies
+        .iter()
+        .map(|(policy, paths)| Ok((Engine::new(policy)?, paths)))
+        .collect::<Result<Vec<_>, InputError>>()?;
     let opts = ScanOptions {
         threads: cli.global.threads.map_or_else(default_threads, usize::from),
         max_file_size: args.max_filesize,
@@ -77,12 +105,20 @@ fn run_scan(
         InputError::plain(why)
             .with_help("set COSTLINT_TODAY to a date such as 2026-11-25, or unset it")
     })?;
-    let scan = engine.scan(&args.paths, &opts);
-    let report = engine.evaluate(scan, today, mode == Mode::Check);
-    Ok((report, walk::root_for(&args.paths)))
+    // Every scan reports paths relative to the same folder, so that their reports merge.
+    let root = walk::root_for(&args.paths);
+    let reports = engines
+        .iter()
+        .map(|(engine, paths)| {
+            let scan = engine.scan_from(paths, &root, &opts);
+            engine.evaluate(scan, today, mode == Mode::Check)
+        })
+        .collect();
+    let report = Report::merge(reports).ok_or_else(|| InputError::plain("nothing to scan"))?;
+    Ok((report, root))
 }
 
-fn print(cli: &Cli, report: &crate::engine::Report, root: &Path, mode: Mode) {
+fn print(cli: &Cli, report: &Report, root: &Path, mode: Mode) {
     let color = match cli.global.color {
         Color::Always => true,
         Color::Never => false,
@@ -127,7 +163,9 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
 }
 
 fn models(cli: &Cli, args: &ModelsArgs) -> Outcome {
-    let policy = load_policy(cli, &[])?;
+    let policy = load_policy(cli, Path::new("."))?;
+    // A policy with a mistake is bad input whatever the command.
+    checks::configure(&policy)?;
     let catalog = crate::engine::load_pricing(&policy)?;
     let pattern = args.pattern.as_deref().unwrap_or("*");
     let (found, resolved_note) = find_models(&catalog, pattern, &policy.deployments);
@@ -222,7 +260,7 @@ fn print_models(catalog: &Catalog, found: &[&ModelInfo], note: Option<String>) {
                 (None, Some(r)) => format!("→ {r}"),
                 (None, None) => String::new(),
             };
-            let n = |v: Option<u64>| v.map_or("-".to_string(), checks::thousands);
+            let n = |v: Option<u64>| v.map_or("-".to_string(), crate::cost::thousands);
             vec![
                 m.id.clone(),
                 format!("${}", m.price.input),
@@ -296,7 +334,7 @@ fn check_json(c: &checks::Check) -> serde_json::Value {
     serde_json::json!({
         "id": c.id,
         "default_level": c.default_level.as_str(),
-        "options": c.options,
+        "options": c.option_names(),
         "summary": c.summary,
         "docs": c.docs,
     })

@@ -10,29 +10,15 @@
 mod parse;
 mod span;
 
-pub use parse::usage_bound;
+pub use parse::{usage_bound, RawValue, Reader};
 pub use span::{key_span, value_span};
 
-use crate::diagnostic::Level;
 use crate::error::InputError;
 use globset::GlobSet;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-/// Every check id and the options it accepts in `checks:`. This table is the one place that lists
-/// them: the parser accepts exactly these, and the check registry must agree with it.
-/// The options check `id` accepts, or `None` for an unknown check. The checks' own registry
-/// ([`crate::checks::ALL`]) is the one place that lists them.
-pub fn check_options(id: &str) -> Option<&'static [&'static str]> {
-    crate::checks::find(id).map(|c| c.options)
-}
-
-/// Every check id, in registry order.
-pub fn check_ids() -> impl Iterator<Item = &'static str> {
-    crate::checks::ALL.iter().map(|c| c.id)
-}
 
 /// The file names a policy may have, in order of preference.
 pub const POLICY_FILE_NAMES: &[&str] = &["costlint.yaml", ".costlint.yaml"];
@@ -111,6 +97,8 @@ pub const MAX_CALLS_PER_DAY: u64 = 1_000_000_000;
 pub const MAX_TOKENS: u64 = 100_000_000;
 
 const DEFAULT_POLICY: &str = include_str!("../rules/default.yaml");
+/// How errors name the embedded default policy.
+const EMBEDDED_NAME: &str = "<built-in default policy>";
 const STARTER_POLICY: &str = include_str!("../rules/init.yaml");
 
 /// A parsed policy file.
@@ -123,8 +111,10 @@ pub struct Policy {
     pub deployments: BTreeMap<String, String>,
     pub usage: UsagePolicy,
     pub models: ModelsPolicy,
-    /// Only the checks the file mentions; a check not listed keeps its own defaults.
-    pub checks: BTreeMap<String, CheckSettings>,
+    /// What the file says under `checks:`, as written and in file order: only the checks it
+    /// mentions. The check registry, which knows the checks and their options, reads and
+    /// validates these values (with [`Policy::reader`]); the policy knows none of them.
+    pub checks: Vec<CheckEntry>,
     pub budget: Budget,
     pub ignore: IgnorePolicy,
     pub origin: PolicyOrigin,
@@ -227,8 +217,8 @@ impl Default for Usage {
     }
 }
 
-/// Usage for the files whose path (relative to the scanned root) matches one of `paths`. Fields
-/// left out keep the default's value.
+/// Usage for the files whose path (relative to the folder holding the policy) matches one of
+/// `paths`. Fields left out keep the default's value.
 #[derive(Debug, Clone)]
 pub struct UsageOverride {
     pub paths: Vec<String>,
@@ -239,7 +229,8 @@ pub struct UsageOverride {
 }
 
 impl UsageOverride {
-    /// Whether this override applies to `rel_path` (relative to the scanned root, `/`-separated).
+    /// Whether this override applies to `rel_path` (relative to the policy's folder,
+    /// `/`-separated).
     pub fn matches(&self, rel_path: &str) -> bool {
         self.matcher.0.is_match(normalize(rel_path))
     }
@@ -273,18 +264,14 @@ pub struct DenyRule {
     pub reason: Option<String>,
 }
 
-/// What the policy file says about one check. `None` fields keep the check's own default.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CheckSettings {
-    pub level: Option<Level>,
-    /// `deprecated-model`: warn this many days before a model's retirement date.
-    pub lead_days: Option<u32>,
-    /// `max-tokens-ceiling`: the largest output-token limit allowed.
-    pub max: Option<u64>,
-    /// `output-price-ceiling`: the highest output price allowed, USD per 1M tokens.
-    pub usd_per_mtok: Option<f64>,
-    /// `site-monthly-cost`: the highest estimated monthly cost of one call site, USD.
-    pub max_usd: Option<f64>,
+/// One entry of `checks:` as written: `missing-max-tokens: warning` or
+/// `max-tokens-ceiling: { level: error, max: 16000 }`.
+#[derive(Debug, Clone)]
+pub struct CheckEntry {
+    /// The check id as written (perhaps not a check at all: the registry says).
+    pub id: String,
+    /// The level shorthand or the mapping of options, with its place in the file.
+    pub value: RawValue,
 }
 
 /// Limits on how much a change may add to the monthly estimate.
@@ -297,7 +284,7 @@ pub struct Budget {
 /// Files costlint does not scan.
 #[derive(Debug, Clone, Default)]
 pub struct IgnorePolicy {
-    /// Globs over paths relative to the scanned root.
+    /// Globs over paths relative to the folder holding the policy.
     pub paths: Vec<String>,
     matcher: Globs,
 }
@@ -318,12 +305,11 @@ impl Policy {
         static DEFAULT: OnceLock<Policy> = OnceLock::new();
         DEFAULT
             .get_or_init(|| {
-                let mut policy =
-                    Policy::parse("<built-in default policy>", DEFAULT_POLICY, Path::new(""))
-                        // The built-in text is part of costlint and covered by tests.
-                        .unwrap_or_else(|e| {
-                            panic!("costlint's built-in default policy is invalid: {e}")
-                        });
+                let mut policy = Policy::parse(EMBEDDED_NAME, DEFAULT_POLICY, Path::new(""))
+                    // The built-in text is part of costlint and covered by tests.
+                    .unwrap_or_else(|e| {
+                        panic!("costlint's built-in default policy is invalid: {e}")
+                    });
                 policy.origin = PolicyOrigin::Embedded;
                 policy.source = None;
                 policy
@@ -434,7 +420,25 @@ impl Policy {
         }
     }
 
-    /// The usage assumed for a file: the default, with the first matching override laid over it.
+    /// The folder that holds the policy file, absolute with symbolic links resolved: the
+    /// paths and globs the policy names (`usage.overrides[].paths`, `ignore.paths`, pricing
+    /// files) are relative to it, whatever is scanned and from wherever. `None` for the
+    /// embedded default, which names no path.
+    pub fn folder(&self) -> Option<PathBuf> {
+        let PolicyOrigin::File(file) = &self.origin else {
+            return None;
+        };
+        let parent = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Some(parent.canonicalize().unwrap_or(parent))
+    }
+
+    /// The usage assumed for a file (`rel_path` relative to the policy's [`folder`]): the
+    /// default, with the first matching override laid over it.
+    ///
+    /// [`folder`]: Policy::folder
     pub fn usage_for(&self, rel_path: &str) -> Usage {
         let base = self.usage.default;
         match self.usage_override_for(rel_path) {
@@ -443,12 +447,13 @@ impl Policy {
         }
     }
 
-    /// The override that applies to a file: the first whose globs match its path.
+    /// The override that applies to a file (`rel_path` relative to the policy's folder): the
+    /// first whose globs match its path.
     pub fn usage_override_for(&self, rel_path: &str) -> Option<&UsageOverride> {
         self.usage.overrides.iter().find(|o| o.matches(rel_path))
     }
 
-    /// Whether `rel_path` (relative to the scanned root) is excluded by `ignore.paths`.
+    /// Whether `rel_path` (relative to the policy's folder) is excluded by `ignore.paths`.
     pub fn is_ignored(&self, rel_path: &str) -> bool {
         self.ignore.matcher.0.is_match(normalize(rel_path))
     }
@@ -467,9 +472,18 @@ impl Policy {
         self.models.deny.get(first)
     }
 
-    /// What the policy file says about check `id`, if anything.
-    pub fn check(&self, id: &str) -> Option<&CheckSettings> {
-        self.checks.get(id)
+    /// What the policy file says about check `id`, as written, if anything.
+    pub fn check(&self, id: &str) -> Option<&RawValue> {
+        self.checks.iter().find(|c| c.id == id).map(|c| &c.value)
+    }
+
+    /// Reads values of this policy kept as written ([`RawValue`]), with errors that point at
+    /// them in the policy file.
+    pub fn reader(&self) -> Reader<'_> {
+        match &self.source {
+            Some(src) => Reader::new(&src.display_path, &src.text),
+            None => Reader::new(EMBEDDED_NAME, DEFAULT_POLICY),
+        }
     }
 
     /// The commented starter policy that `costlint init` writes.
@@ -503,35 +517,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_check_option_has_a_parser() {
-        for check in crate::checks::ALL {
-            let (id, options) = (check.id, check.options);
-            assert!(options.contains(&"level"), "{id} must accept `level`");
-            for option in options {
-                let value = if *option == "level" { "warning" } else { "1" };
-                let text = format!("version: 1\nchecks:\n  {id}: {{ {option}: {value} }}\n");
-                let parsed = Policy::parse("costlint.yaml", &text, Path::new(""));
-                let settings = parsed.as_ref().ok().and_then(|p| p.check(id));
-                assert!(
-                    settings.is_some_and(|s| *s != CheckSettings::default()),
-                    "{id}: option `{option}` is not read: {parsed:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
     fn embedded_default_parses_and_matches_the_built_in_constants() {
         let policy = Policy::embedded_default();
         assert_eq!(policy.origin, PolicyOrigin::Embedded);
         assert_eq!(policy.usage.default, Usage::default());
         assert_eq!(policy.usage.days_per_month, DEFAULT_DAYS_PER_MONTH);
-        for id in check_ids() {
-            assert!(
-                policy.check(id).and_then(|c| c.level).is_some(),
-                "default policy has no level for {id}"
-            );
-        }
     }
 
     #[test]

@@ -134,16 +134,26 @@ impl fmt::Display for Money {
         let cents = self.cents();
         let sign = if cents < 0 { "-" } else { "" };
         let cents = cents.abs();
-        let dollars = (cents / 100).to_string();
-        let mut grouped = String::new();
-        for (i, ch) in dollars.chars().enumerate() {
-            if i > 0 && (dollars.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(ch);
-        }
-        write!(f, "{sign}${grouped}.{:02}", cents % 100)
+        let dollars = grouped(&(cents / 100).to_string());
+        write!(f, "{sign}${dollars}.{:02}", cents % 100)
     }
+}
+
+/// `16384` → `16,384`: a count as people read it.
+pub fn thousands(n: u64) -> String {
+    grouped(&n.to_string())
+}
+
+/// Digits with a comma every three from the right.
+fn grouped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 #[cfg(test)]

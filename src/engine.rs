@@ -3,13 +3,14 @@
 //! nothing here knows about output formats.
 
 use crate::catalog::{Catalog, Resolution};
-use crate::checks::{self, CheckContext};
+use crate::checks::{self, CheckContext, CheckSettings};
 use crate::config::{Policy, PricingSource};
 use crate::cost::Money;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::error::InputError;
 use crate::extract::{Context, DirectiveKind, Extractor, FileFacts};
+use crate::files::FileResult;
 use crate::lang::Lang;
 use crate::prefilter::{Hits, Prefilter};
 use crate::sites::{self, Site, SiteModel};
@@ -18,7 +19,7 @@ use crate::walk::{self, SkipReason};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -52,14 +53,6 @@ pub fn default_threads() -> usize {
         .min(12)
 }
 
-/// The facts of one file that held anything.
-#[derive(Debug, Clone)]
-pub struct FileResult {
-    pub path: String,
-    pub lang: Lang,
-    pub facts: FileFacts,
-}
-
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct ScanStats {
     /// Files of a format costlint reads (after ignore rules).
@@ -74,6 +67,8 @@ pub struct ScanStats {
 
 #[derive(Debug, Default)]
 pub struct Scan {
+    /// The path arguments scanned, as given.
+    pub paths: Vec<String>,
     pub files: Vec<FileResult>,
     pub skipped: Vec<(String, SkipReason)>,
     pub stats: ScanStats,
@@ -84,16 +79,25 @@ pub struct Engine<'p> {
     pub policy: &'p Policy,
     pub catalog: Cow<'static, Catalog>,
     prefilter: Prefilter,
+    /// [`Policy::folder`], found once.
+    folder: Option<PathBuf>,
+    /// The policy's `checks:` section, validated by the check registry.
+    settings: CheckSettings,
 }
 
 impl<'p> Engine<'p> {
+    /// The engine for `policy`: its `checks:` section validated, its pricing sources read and
+    /// merged, the prefilter built for that catalog. A mistake in any is bad input.
     pub fn new(policy: &'p Policy) -> Result<Engine<'p>, InputError> {
+        let settings = checks::configure(policy)?;
         let catalog = load_pricing(policy)?;
         let prefilter = Prefilter::new(&catalog, &policy.deployments);
         Ok(Engine {
             policy,
             catalog,
             prefilter,
+            folder: policy.folder(),
+            settings,
         })
     }
 
@@ -117,23 +121,43 @@ impl<'p> Engine<'p> {
         facts.in_file(rel);
         Some(FileResult {
             path: rel.to_string(),
+            policy_path: self.folder.as_ref().map(|_| rel.to_string()),
             lang,
             facts,
         })
     }
 
-    /// Walks, reads, prefilters and extracts `paths` in parallel; the result is sorted by path.
+    /// Walks, reads, prefilters and extracts `paths` in parallel, paths reported relative to
+    /// [`walk::root_for`] them; the result is sorted by path.
     pub fn scan(&self, paths: &[PathBuf], opts: &ScanOptions) -> Scan {
-        let root = walk::root_for(paths);
-        let out = Mutex::new(Scan::default());
-        let policy = self.policy;
-        let ignored = |rel: &str| policy.is_ignored(rel);
+        self.scan_from(paths, &walk::root_for(paths), opts)
+    }
+
+    /// [`Engine::scan`] with paths reported relative to `root`, so that several scans of one run
+    /// (one per policy) report alike.
+    pub fn scan_from(&self, paths: &[PathBuf], root: &Path, opts: &ScanOptions) -> Scan {
+        // Each argument's real path, found once, places its files under the policy's folder.
+        let anchors: Vec<(&Path, PathBuf)> = paths
+            .iter()
+            .map(|p| (p.as_path(), p.canonicalize().unwrap_or_else(|_| p.clone())))
+            .collect();
+        let out = Mutex::new(Scan {
+            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            ..Scan::default()
+        });
         walk::walk(
             paths,
-            &root,
+            root,
             opts.threads.max(1),
-            &ignored,
             |entry| {
+                let policy_path = self.policy_path(&anchors, &entry.path);
+                if !entry.explicit
+                    && policy_path
+                        .as_deref()
+                        .is_some_and(|p| self.policy.is_ignored(p))
+                {
+                    return;
+                }
                 let result = self.read_and_extract(&entry, opts);
                 let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
                 out.stats.files_seen += 1;
@@ -158,6 +182,7 @@ impl<'p> Engine<'p> {
                         if !empty {
                             out.files.push(FileResult {
                                 path: entry.rel,
+                                policy_path,
                                 lang: entry.lang,
                                 facts,
                             });
@@ -188,6 +213,20 @@ impl<'p> Engine<'p> {
         scan.stats.invalid_utf8.sort();
         scan.stats.syntax_errors.sort();
         scan
+    }
+
+    /// `path` (as the walk gives it, under one of the `anchors`: each argument as given and its
+    /// real path) relative to the policy's folder, `/`-separated; `None` outside that folder.
+    fn policy_path(&self, anchors: &[(&Path, PathBuf)], path: &Path) -> Option<String> {
+        let folder = self.folder.as_ref()?;
+        let (given, real) = anchors
+            .iter()
+            .filter(|(given, _)| path.starts_with(given))
+            .max_by_key(|(given, _)| given.components().count())?;
+        let inside = path.strip_prefix(given).ok()?;
+        let real = real.join(inside);
+        let rel = real.strip_prefix(folder).ok()?;
+        Some(walk::relative(Path::new(""), rel))
     }
 
     fn read_and_extract(&self, entry: &walk::Entry, opts: &ScanOptions) -> ReadOutcome {
@@ -245,7 +284,8 @@ impl<'p> Engine<'p> {
                 let r = &file.facts.refs[s.model];
                 let limit = s.limit.map(|l| file.facts.limits[l].clone());
                 let hint = usage_hint(&file.facts, s.span.start_byte);
-                let usage = usage::for_site(self.policy, &file.path, hint);
+                let usage =
+                    usage::for_site(self.policy, &file.path, file.policy_path.as_deref(), hint);
                 let info = sites::model_info(&self.catalog, &r.resolution);
                 let cost = match sites::price(info, limit.as_ref(), &usage) {
                     Ok(c) => Some(c),
@@ -311,6 +351,7 @@ impl<'p> Engine<'p> {
 
         let cx = CheckContext {
             policy: self.policy,
+            settings: &self.settings,
             catalog: &self.catalog,
             today,
             files: &scan.files,
@@ -403,7 +444,8 @@ impl Engine<'_> {
                 None if table_model.is_some() => false,
                 None => {
                     let hint = usage_hint(facts, l.span.start_byte);
-                    usage::for_site(self.policy, &file.path, hint).calls_per_day > 0
+                    let at = file.policy_path.as_deref();
+                    usage::for_site(self.policy, &file.path, at, hint).calls_per_day > 0
                 }
             };
             out.push(sites::LimitEntry {
@@ -761,6 +803,8 @@ pub struct Summary {
     pub assumptions: Assumptions,
 }
 
+/// What the figures assume. The policy fields are those of the first policy in `policies`
+/// (the one of the first path argument); `policies` lists every policy that applied.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assumptions {
     pub policy: String,
@@ -771,6 +815,23 @@ pub struct Assumptions {
     pub pricing_as_of: Option<Date>,
     pub output_tokens: &'static str,
     pub prices: &'static str,
+    /// Every policy that applied, in the order of the path arguments, each with the path
+    /// arguments it covered.
+    pub policies: Vec<AppliedPolicy>,
+}
+
+/// One policy of a run and the path arguments it covered.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedPolicy {
+    /// The policy file as users would type it, or `embedded default`.
+    pub policy: String,
+    /// The path arguments it covered, as given.
+    pub paths: Vec<String>,
+    pub days_per_month: u32,
+    pub default_calls_per_day: u64,
+    pub default_input_tokens: u64,
+    pub default_cached_input_tokens: u64,
+    pub pricing_as_of: Option<Date>,
 }
 
 impl Summary {
@@ -826,20 +887,101 @@ impl Summary {
                 .collect(),
             invalid_utf8: scan.stats.invalid_utf8.clone(),
             syntax_errors: scan.stats.syntax_errors.clone(),
-            assumptions: Assumptions {
+            assumptions: Assumptions::new(vec![AppliedPolicy {
                 policy: match &p.origin {
                     crate::config::PolicyOrigin::Embedded => "embedded default".to_string(),
                     crate::config::PolicyOrigin::File(f) => display_path(f),
                 },
+                paths: scan.paths.clone(),
                 days_per_month: p.usage.days_per_month,
                 default_calls_per_day: p.usage.default.calls_per_day,
                 default_input_tokens: p.usage.default.input_tokens,
                 default_cached_input_tokens: p.usage.default.cached_input_tokens,
                 pricing_as_of: engine.catalog.as_of(),
-                output_tokens:
-                    "the call's output-token limit; without one, the model's maximum output",
-                prices: "USD per 1M tokens; money exact, rounded half-up to the cent when shown",
-            },
+            }]),
+        }
+    }
+
+    /// The summary of several reports' merged content (`report`, already merged and sorted):
+    /// counts that the content holds are counted again; the others are added up.
+    fn merged(report: &Report, parts: Vec<Summary>) -> Summary {
+        let count = |l: Level| report.diagnostics.iter().filter(|d| d.level == l).count() as u64;
+        let files = &report.files;
+        let mut policies = Vec::new();
+        let (mut seen, mut parsed, mut suppressed) = (0, 0, 0);
+        let (mut unpriced, mut skipped, mut invalid_utf8, mut syntax_errors) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for part in parts {
+            seen += part.files_seen;
+            parsed += part.files_parsed;
+            suppressed += part.suppressed;
+            unpriced.extend(part.unpriced);
+            skipped.extend(part.skipped);
+            invalid_utf8.extend(part.invalid_utf8);
+            syntax_errors.extend(part.syntax_errors);
+            policies.extend(part.assumptions.policies);
+        }
+        unpriced.sort_by(|a, b| (&a.path, a.line, &a.model).cmp(&(&b.path, b.line, &b.model)));
+        unpriced.dedup_by(|a, b| (&a.path, a.line, &a.model) == (&b.path, b.line, &b.model));
+        skipped.sort_by(|a: &Skipped, b: &Skipped| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
+        skipped.dedup_by(|a, b| (&a.path, &a.reason) == (&b.path, &b.reason));
+        for list in [&mut invalid_utf8, &mut syntax_errors] {
+            list.sort();
+            list.dedup();
+        }
+        Summary {
+            files_seen: seen,
+            files_parsed: parsed,
+            files_with_findings: files
+                .iter()
+                .filter(|f| !f.facts.refs.is_empty() || !f.facts.limits.is_empty())
+                .count() as u64,
+            references: report.references.len() as u64,
+            sites: report.sites.len() as u64,
+            sites_priced: report.sites.iter().filter(|s| s.cost.is_some()).count() as u64,
+            unpriced,
+            dynamic_model_sites: files
+                .iter()
+                .map(|f| u64::from(f.facts.dynamic_models))
+                .sum(),
+            unbound_limits: files
+                .iter()
+                .flat_map(|f| &f.facts.limits)
+                .filter(|l| !l.bound)
+                .count() as u64,
+            monthly_total: report
+                .sites
+                .iter()
+                .filter_map(|s| s.cost.as_ref())
+                .map(|c| c.monthly)
+                .sum(),
+            errors: count(Level::Error),
+            warnings: count(Level::Warning),
+            notes: count(Level::Note),
+            suppressed,
+            skipped,
+            invalid_utf8,
+            syntax_errors,
+            assumptions: Assumptions::new(policies),
+        }
+    }
+}
+
+impl Assumptions {
+    /// The assumptions of a run under `policies` (at least one; the first gives the top-level
+    /// figures).
+    fn new(policies: Vec<AppliedPolicy>) -> Assumptions {
+        let first = policies.first();
+        Assumptions {
+            policy: first.map_or_else(String::new, |p| p.policy.clone()),
+            days_per_month: first.map_or(0, |p| p.days_per_month),
+            default_calls_per_day: first.map_or(0, |p| p.default_calls_per_day),
+            default_input_tokens: first.map_or(0, |p| p.default_input_tokens),
+            default_cached_input_tokens: first.map_or(0, |p| p.default_cached_input_tokens),
+            pricing_as_of: first.and_then(|p| p.pricing_as_of),
+            output_tokens: "the call's output-token limit; without one, the model's maximum output",
+            prices: "USD per 1M tokens; money exact, rounded half-up to the cent when shown",
+            policies,
         }
     }
 }
@@ -868,7 +1010,70 @@ pub struct Report {
 }
 
 impl Report {
+    /// The most severe level among the diagnostics.
     pub fn max_level(&self) -> Option<Level> {
         self.diagnostics.iter().map(|d| d.level).max()
+    }
+
+    /// One report of several, each from its own policy's scan of its own path arguments, all
+    /// with paths relative to the same folder. A file that two of them hold (a file under two
+    /// path arguments with two policies) is reported as the first holds it. Everything is
+    /// sorted as [`Engine::evaluate`] sorts it; the summary lists every policy.
+    pub fn merge(mut reports: Vec<Report>) -> Option<Report> {
+        if reports.len() <= 1 {
+            return reports.pop();
+        }
+        let mut taken: HashSet<String> = HashSet::new();
+        let mut summaries = Vec::new();
+        let mut merged = Report {
+            references: Vec::new(),
+            sites: Vec::new(),
+            limits: Vec::new(),
+            diagnostics: Vec::new(),
+            summary: reports[0].summary.clone(),
+            files: Vec::new(),
+        };
+        for mut r in reports {
+            let theirs: HashSet<String> = r.files.iter().map(|f| f.path.clone()).collect();
+            let fresh = |path: &str| !taken.contains(path);
+            merged
+                .references
+                .extend(r.references.into_iter().filter(|x| fresh(&x.path)));
+            merged
+                .sites
+                .extend(r.sites.into_iter().filter(|x| fresh(&x.path)));
+            merged
+                .limits
+                .extend(r.limits.into_iter().filter(|x| fresh(&x.path)));
+            merged
+                .diagnostics
+                .extend(r.diagnostics.into_iter().filter(|x| fresh(&x.path)));
+            merged
+                .files
+                .extend(r.files.into_iter().filter(|x| fresh(&x.path)));
+            r.summary.unpriced.retain(|u| fresh(&u.path));
+            taken.extend(theirs);
+            summaries.push(r.summary);
+        }
+        merged
+            .references
+            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        merged.sites.sort_by(|a, b| {
+            (&a.path, a.span.line, a.span.column, &a.id).cmp(&(
+                &b.path,
+                b.span.line,
+                b.span.column,
+                &b.id,
+            ))
+        });
+        // Stable: within a file, limits keep their file order.
+        merged.limits.sort_by(|a, b| a.path.cmp(&b.path));
+        merged
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        merged.diagnostics.dedup();
+        merged.files.sort_by(|a, b| a.path.cmp(&b.path));
+        merged.summary = Summary::merged(&merged, summaries);
+        Some(merged)
     }
 }

@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod lang;
 pub mod prefilter;
 pub mod report;

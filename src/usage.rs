@@ -18,12 +18,20 @@ pub struct AppliedUsage {
     pub source: String,
 }
 
-/// The usage of a site in file `rel_path` (relative to the scanned folder), with the `costlint:
-/// usage` hint above it if any. Test code (`test_paths` in `rules/shapes.yaml`) runs at zero
-/// calls a day unless a path override or a hint says otherwise.
-pub fn for_site(policy: &Policy, rel_path: &str, hint: Option<(u32, UsageHint)>) -> AppliedUsage {
-    let base = policy.usage_for(rel_path);
-    let over = policy.usage_override_for(rel_path);
+/// The usage of a site in file `rel_path` (as reported: relative to the scanned folder), with
+/// the `costlint: usage` hint above it if any. `policy_path` is the same file relative to the
+/// folder holding the policy, which its override globs are matched against (`None` when the
+/// file is outside that folder, or the policy is the embedded default: no override applies).
+/// Test code (`test_paths` in `rules/shapes.yaml`) runs at zero calls a day unless a path
+/// override or a hint says otherwise.
+pub fn for_site(
+    policy: &Policy,
+    rel_path: &str,
+    policy_path: Option<&str>,
+    hint: Option<(u32, UsageHint)>,
+) -> AppliedUsage {
+    let over = policy_path.and_then(|p| policy.usage_override_for(p));
+    let base = over.map_or(policy.usage.default, |o| o.apply(policy.usage.default));
     let test = over.is_none() && ShapeRules::get().is_test_path(rel_path);
     let mut source = match over {
         Some(o) => format!("override {}", o.paths.join(", ")),

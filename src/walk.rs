@@ -1,5 +1,6 @@
-//! Which files are read: the `ignore` walker (`.gitignore`, `.ignore`, hidden folders), the
-//! policy's ignore globs, a size limit, and no symlinks. Everything passed over is reported.
+//! Which files are read: the `ignore` walker (`.gitignore`, `.ignore`, hidden folders), a size
+//! limit, and no symlinks. Everything passed over is reported. The policy's own ignore globs are
+//! the engine's: they are relative to the policy's folder, which the walk does not know.
 
 use crate::lang::Lang;
 use ignore::{WalkBuilder, WalkState};
@@ -74,14 +75,8 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 /// Walks `paths` in parallel, calling `visit` for each file of a known format on the walker's
 /// threads, and `skip` for each entry passed over.
-pub fn walk<V, S>(
-    paths: &[PathBuf],
-    root: &Path,
-    threads: usize,
-    is_ignored: &(dyn Fn(&str) -> bool + Sync),
-    visit: V,
-    skip: S,
-) where
+pub fn walk<V, S>(paths: &[PathBuf], root: &Path, threads: usize, visit: V, skip: S)
+where
     V: Fn(Entry) + Sync,
     S: Fn(String, SkipReason) + Sync,
 {
@@ -152,9 +147,6 @@ pub fn walk<V, S>(
                 return WalkState::Continue;
             }
             let rel = relative(root, path);
-            if !explicit && is_ignored(&rel) {
-                return WalkState::Continue;
-            }
             if lang == Lang::Env || !hidden_file(path) || explicit {
                 visit(Entry {
                     path: path.to_path_buf(),

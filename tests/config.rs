@@ -1,7 +1,8 @@
 //! The policy file through the public API: good files parse to what they say, bad files fail with
 //! a report on the exact line, key and suggestion.
 
-use costlint::config::{CheckSettings, DenyRule, Policy, PolicyOrigin, PricingSource, Usage};
+use costlint::checks::{self, CheckSettings, OptionValue, Settings};
+use costlint::config::{DenyRule, Policy, PolicyOrigin, PricingSource, Usage};
 use costlint::diagnostic::Level;
 use costlint::error::InputError;
 use std::path::{Path, PathBuf};
@@ -22,10 +23,24 @@ fn load_good(name: &str) -> Policy {
 fn load_bad(name: &str) -> (InputError, String) {
     let path = fixtures().join("bad").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
-    match Policy::parse(name, &text, Path::new("")) {
-        Ok(policy) => panic!("{name} should not parse, got {policy:#?}"),
+    // The policy parser reads the file; the check registry reads its `checks:` section.
+    let policy = match Policy::parse(name, &text, Path::new("")) {
+        Ok(policy) => policy,
+        Err(e) => return (e, text),
+    };
+    match checks::configure(&policy) {
+        Ok(settings) => panic!("{name} should not parse, got {settings:#?}"),
         Err(e) => (e, text),
     }
+}
+
+/// The policy's `checks:` section as the check registry reads it.
+fn configure(policy: &Policy) -> CheckSettings {
+    checks::configure(policy).unwrap_or_else(|e| panic!("checks: {}", render(&e)))
+}
+
+fn check_ids() -> impl Iterator<Item = &'static str> {
+    checks::ALL.iter().map(|c| c.id)
 }
 
 fn render(e: &InputError) -> String {
@@ -292,43 +307,48 @@ fn the_full_policy_parses_to_what_it_says() {
         ]
     );
 
-    let check = |id| policy.check(id).cloned();
-    let level = |level| CheckSettings {
+    let configured = configure(&policy);
+    let check = |id| configured.get(id).cloned();
+    let with = |level, option: Option<(&'static str, OptionValue)>| Settings {
         level: Some(level),
-        ..CheckSettings::default()
+        options: option.into_iter().collect(),
     };
     assert_eq!(
         check("deprecated-model"),
-        Some(CheckSettings {
-            lead_days: Some(60),
-            ..level(Level::Error)
-        })
+        Some(with(
+            Level::Error,
+            Some(("lead_days", OptionValue::Days(60)))
+        ))
     );
-    assert_eq!(check("missing-max-tokens"), Some(level(Level::Warning)));
+    assert_eq!(
+        check("missing-max-tokens"),
+        Some(with(Level::Warning, None))
+    );
     assert_eq!(
         check("max-tokens-ceiling"),
-        Some(CheckSettings {
-            max: Some(16000),
-            ..level(Level::Error)
-        })
+        Some(with(
+            Level::Error,
+            Some(("max", OptionValue::Tokens(16000)))
+        ))
     );
     assert_eq!(
         check("output-price-ceiling"),
-        Some(CheckSettings {
-            usd_per_mtok: Some(30.0),
-            ..level(Level::Warning)
-        })
+        Some(with(
+            Level::Warning,
+            Some(("usd_per_mtok", OptionValue::Usd(30.0)))
+        ))
     );
     assert_eq!(
         check("site-monthly-cost"),
-        Some(CheckSettings {
-            max_usd: Some(2000.5),
-            ..level(Level::Warning)
-        })
+        Some(with(
+            Level::Warning,
+            Some(("max_usd", OptionValue::Usd(2000.5)))
+        ))
     );
-    assert_eq!(check("expired-suppression"), Some(level(Level::Off)));
-    assert_eq!(check("unknown-model"), Some(level(Level::Note)));
+    assert_eq!(check("expired-suppression"), Some(with(Level::Off, None)));
+    assert_eq!(check("unknown-model"), Some(with(Level::Note, None)));
     assert_eq!(check("denied-model"), None);
+    assert_eq!(configured.len(), 7);
     assert_eq!(policy.checks.len(), 7);
 
     assert_eq!(policy.budget.max_monthly_increase_usd, Some(500.0));
@@ -427,6 +447,7 @@ fn a_minimal_policy_uses_the_defaults() {
     assert_eq!(policy.usage.default, Usage::default());
     assert_eq!(policy.usage.days_per_month, 30);
     assert!(policy.checks.is_empty());
+    assert!(configure(&policy).is_empty());
     assert!(policy.model_allowed("anything-at-all"));
     assert_eq!(policy.model_denied("gpt-5.5-pro"), None);
     assert!(!policy.is_ignored("docs/a.md"));
@@ -450,7 +471,8 @@ fn the_embedded_default_parses() {
     assert_eq!(policy.models.allow, None);
     assert!(policy.models.deny.is_empty());
     assert!(policy.ignore.paths.is_empty());
-    let level = |id| policy.check(id).and_then(|c| c.level);
+    let configured = configure(&policy);
+    let level = |id| configured.get(id).and_then(|c| c.level);
     assert_eq!(level("unknown-model"), Some(Level::Warning));
     assert_eq!(level("denied-model"), Some(Level::Error));
     assert_eq!(level("unapproved-model"), Some(Level::Error));
@@ -458,11 +480,11 @@ fn the_embedded_default_parses() {
     assert_eq!(level("max-tokens-exceeds-model"), Some(Level::Error));
     assert_eq!(level("output-price-ceiling"), Some(Level::Warning));
     assert_eq!(level("expired-suppression"), Some(Level::Warning));
-    let settings = |id| policy.check(id).cloned().unwrap_or_default();
-    assert_eq!(settings("deprecated-model").lead_days, Some(90));
-    assert_eq!(settings("max-tokens-ceiling").max, Some(32000));
-    assert_eq!(settings("site-monthly-cost").max_usd, Some(5000.0));
-    for id in costlint::config::check_ids() {
+    let settings = |id| configured.get(id).cloned().unwrap_or_default();
+    assert_eq!(settings("deprecated-model").days("lead_days"), Some(90));
+    assert_eq!(settings("max-tokens-ceiling").tokens("max"), Some(32000));
+    assert_eq!(settings("site-monthly-cost").usd("max_usd"), Some(5000.0));
+    for id in check_ids() {
         assert!(
             level(id).is_some(),
             "the default policy sets no level for {id}"
@@ -478,15 +500,16 @@ fn the_starter_parses_and_agrees_with_the_default() {
     };
     let default = Policy::embedded_default();
     assert_eq!(starter.usage.default, default.usage.default);
-    for id in costlint::config::check_ids() {
-        let level = |p: &Policy| p.check(id).and_then(|c| c.level);
+    let (starter_checks, default_checks) = (configure(&starter), configure(&default));
+    for id in check_ids() {
+        let level = |p: &CheckSettings| p.get(id).and_then(|c| c.level);
         assert!(
-            level(&starter).is_some(),
+            level(&starter_checks).is_some(),
             "the starter does not show check {id}"
         );
         assert_eq!(
-            level(&starter),
-            level(&default),
+            level(&starter_checks),
+            level(&default_checks),
             "the starter and the default disagree on {id}"
         );
     }

@@ -4,7 +4,7 @@ use crate::diagnostic::Level;
 pub const CHECK: Check = Check {
     id: "denied-model",
     default_level: Level::Error,
-    options: &["level"],
+    options: &[],
     summary: "a call site uses a model the policy denies",
     docs: r#"The policy's `models.deny` list names models (globs) that must not be used, each with a reason.
 A call site is reported when a rule matches the model text as written, the catalog id it resolves

@@ -1,4 +1,4 @@
-use super::{model_words, Check, CheckContext, Emit};
+use super::{model_words, Check, CheckContext, CheckOption, Emit, OptionKind};
 use crate::diagnostic::Level;
 
 /// Days before the deprecation date from which the check fires, unless configured.
@@ -7,7 +7,10 @@ const DEFAULT_LEAD_DAYS: u32 = 90;
 pub const CHECK: Check = Check {
     id: "deprecated-model",
     default_level: Level::Warning,
-    options: &["level", "lead_days"],
+    options: &[CheckOption {
+        name: "lead_days",
+        kind: OptionKind::Days,
+    }],
     summary: "a call site uses a model that is deprecated or soon will be",
     docs: r#"The catalog records the date a provider retires a model, and a replacement where one is known.
 The check fires from `lead_days` (default 90) before that date, and names the replacement.
@@ -25,7 +28,7 @@ Fix: move to the replacement named in the message."#,
 fn run(cx: &CheckContext, emit: &mut Emit) {
     let lead = emit
         .settings
-        .and_then(|s| s.lead_days)
+        .and_then(|s| s.days("lead_days"))
         .unwrap_or(DEFAULT_LEAD_DAYS);
     let today = cx.today.days();
     for site in cx.sites {

@@ -5,7 +5,7 @@ use crate::extract::DirectiveKind;
 pub const CHECK: Check = Check {
     id: "expired-suppression",
     default_level: Level::Warning,
-    options: &["level"],
+    options: &[],
     summary: "a `costlint: ignore[…]` comment is past its `until` date and no longer applies",
     docs: r#"A suppression with `until=` stops applying after that date, and this check says so, so that a
 temporary exception cannot quietly become permanent.

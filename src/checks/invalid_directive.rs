@@ -5,7 +5,7 @@ use crate::extract::DirectiveKind;
 pub const CHECK: Check = Check {
     id: "invalid-directive",
     default_level: Level::Warning,
-    options: &["level"],
+    options: &[],
     summary: "a `costlint:` comment cannot be understood, so it does nothing",
     docs: r#"costlint reads two directives in comments:
 

@@ -1,10 +1,14 @@
-use super::{thousands, Check, CheckContext, Emit};
+use super::{Check, CheckContext, CheckOption, Emit, OptionKind};
+use crate::cost::thousands;
 use crate::diagnostic::Level;
 
 pub const CHECK: Check = Check {
     id: "max-tokens-ceiling",
     default_level: Level::Warning,
-    options: &["level", "max"],
+    options: &[CheckOption {
+        name: "max",
+        kind: OptionKind::Tokens,
+    }],
     summary: "an output-token limit is above the policy's ceiling",
     docs: r#"A team-wide ceiling on output-token limits, applied to every limit found, bound to a model or not.
 Inactive until `max` is set.
@@ -20,7 +24,7 @@ Fix: lower the limit, or suppress with a reason:
 };
 
 fn run(cx: &CheckContext, emit: &mut Emit) {
-    let Some(max) = emit.settings.and_then(|s| s.max) else {
+    let Some(max) = emit.settings.and_then(|s| s.tokens("max")) else {
         return;
     };
     for limit in cx.limits {

@@ -1,10 +1,11 @@
-use super::{model_words, thousands, Check, CheckContext, Emit};
+use super::{model_words, Check, CheckContext, Emit};
+use crate::cost::thousands;
 use crate::diagnostic::Level;
 
 pub const CHECK: Check = Check {
     id: "max-tokens-exceeds-model",
     default_level: Level::Error,
-    options: &["level"],
+    options: &[],
     summary: "a limit is above the model's maximum output: the API rejects the call",
     docs: r#"Providers reject a request whose output limit is above the model's maximum output tokens
 (`gpt-4o` allows 16,384). The call fails at run time.

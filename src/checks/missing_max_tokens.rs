@@ -1,10 +1,11 @@
-use super::{model_words, thousands, Check, CheckContext, Emit};
+use super::{model_words, Check, CheckContext, Emit};
+use crate::cost::thousands;
 use crate::diagnostic::Level;
 
 pub const CHECK: Check = Check {
     id: "missing-max-tokens",
     default_level: Level::Warning,
-    options: &["level"],
+    options: &[],
     summary: "a call site sets no output-token limit, so its worst case is the model's maximum",
     docs: r#"Without `max_tokens` (or `max_completion_tokens`, `max_output_tokens`, `maxOutputTokens`…) a call
 may produce as many tokens as the model allows, and costlint prices it at that maximum. A limit

@@ -1,5 +1,7 @@
-//! The checks: one module each, holding its id, default level, summary, documentation (shown by
-//! `costlint explain`) and the function that finds violations. This table is the registry.
+//! The checks: one module each, holding its id, default level, the options it takes, summary,
+//! documentation (shown by `costlint explain`) and the function that finds violations. This
+//! table is the registry: it reads and validates the `checks:` section of a policy, which the
+//! policy keeps as written ([`configure`]).
 
 mod denied_model;
 mod deprecated_model;
@@ -14,17 +16,21 @@ mod unapproved_model;
 mod unknown_model;
 
 use crate::catalog::Catalog;
-use crate::config::{CheckSettings, Policy};
+use crate::config::{Policy, RawValue, Reader};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Label, Level, Span};
-use crate::engine::FileResult;
+use crate::error::InputError;
+use crate::files::FileResult;
 use crate::sites::Site;
+use std::collections::BTreeMap;
 
+/// One check: what it is, how it is configured, and what it reports.
 pub struct Check {
     pub id: &'static str,
     pub default_level: Level,
-    /// The keys it accepts under `checks.<id>` in the policy (besides the shorthand level).
-    pub options: &'static [&'static str],
+    /// The options it accepts under `checks.<id>` in the policy besides `level` (which every
+    /// check accepts, also as the shorthand `<id>: warning`).
+    pub options: &'static [CheckOption],
     /// One line: what it reports.
     pub summary: &'static str,
     /// Markdown: why it matters, how to configure it, an example, how to fix.
@@ -32,6 +38,42 @@ pub struct Check {
     pub run: fn(&CheckContext, &mut Emit),
 }
 
+/// An option a check takes under `checks.<id>`, and what its value must be.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOption {
+    pub name: &'static str,
+    pub kind: OptionKind,
+}
+
+/// What an option's value must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// A number of days, 0 or more.
+    Days,
+    /// A number of tokens, 1 or more.
+    Tokens,
+    /// An amount of US dollars (whole or decimal), 0 or more.
+    Usd,
+}
+
+/// An option's value, read and validated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OptionValue {
+    Days(u32),
+    Tokens(u64),
+    Usd(f64),
+}
+
+impl Check {
+    /// The options' names as the policy spells them, `level` first.
+    pub fn option_names(&self) -> Vec<&'static str> {
+        std::iter::once("level")
+            .chain(self.options.iter().map(|o| o.name))
+            .collect()
+    }
+}
+
+/// The registry, in the order `costlint explain` lists the checks.
 pub const ALL: &[&Check] = &[
     &unknown_model::CHECK,
     &denied_model::CHECK,
@@ -46,13 +88,139 @@ pub const ALL: &[&Check] = &[
     &invalid_directive::CHECK,
 ];
 
+/// The check with id `id`.
 pub fn find(id: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.id == id)
+}
+
+/// What a policy says about one check, validated. `None` and absent options keep the check's
+/// own defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    pub level: Option<Level>,
+    /// Options by name, each of the kind the check declares.
+    pub options: BTreeMap<&'static str, OptionValue>,
+}
+
+impl Settings {
+    /// Option `name` when it is a number of days.
+    pub fn days(&self, name: &str) -> Option<u32> {
+        match self.options.get(name) {
+            Some(OptionValue::Days(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Option `name` when it is a number of tokens.
+    pub fn tokens(&self, name: &str) -> Option<u64> {
+        match self.options.get(name) {
+            Some(OptionValue::Tokens(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Option `name` when it is an amount of US dollars.
+    pub fn usd(&self, name: &str) -> Option<f64> {
+        match self.options.get(name) {
+            Some(OptionValue::Usd(n)) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// A policy's `checks:` section, read and validated by the registry: only the checks it
+/// mentions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckSettings {
+    by_id: BTreeMap<&'static str, Settings>,
+}
+
+impl CheckSettings {
+    /// What the policy says about check `id`, if anything.
+    pub fn get(&self, id: &str) -> Option<&Settings> {
+        self.by_id.get(id)
+    }
+
+    /// How many checks the policy mentions.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether the policy mentions no check.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+}
+
+/// Reads and validates the policy's `checks:` section: every id must be a check, every option
+/// one that check takes, every value of the option's kind. The first mistake, in file order,
+/// is bad input at its key or value in the policy file, with "did you mean".
+pub fn configure(policy: &Policy) -> Result<CheckSettings, InputError> {
+    let reader = policy.reader();
+    let ids: Vec<&str> = ALL.iter().map(|c| c.id).collect();
+    let mut by_id = BTreeMap::new();
+    for entry in &policy.checks {
+        let Some(check) = find(&entry.id) else {
+            return Err(reader.unknown_key(
+                &entry.value,
+                format!("unknown check `{}` in `checks`", entry.id),
+                "unknown check",
+                &ids,
+                "known checks",
+            ));
+        };
+        by_id.insert(check.id, read_settings(&reader, check, &entry.value)?);
+    }
+    Ok(CheckSettings { by_id })
+}
+
+/// `<id>: warning` (a level alone) or `<id>: { level: …, <option>: … }`.
+fn read_settings(reader: &Reader, check: &Check, value: &RawValue) -> Result<Settings, InputError> {
+    let names = check.option_names();
+    if value.is_word() {
+        return Ok(Settings {
+            level: Some(reader.level(value)?),
+            ..Settings::default()
+        });
+    }
+    if !value.is_mapping() {
+        return Err(reader
+            .wrong_type(value, "a level or a mapping of options")
+            .with_help(format!("`{}` accepts: {}", check.id, names.join(", "))));
+    }
+    let mut settings = Settings::default();
+    for (name, v) in reader.entries(value)? {
+        if name == "level" {
+            settings.level = Some(reader.level(&v)?);
+            continue;
+        }
+        let Some(option) = check.options.iter().find(|o| o.name == name) else {
+            return Err(reader.unknown_key(
+                &v,
+                format!("unknown option `{name}` for check `{}`", check.id),
+                "unknown option",
+                &names,
+                &format!("`{}` accepts", check.id),
+            ));
+        };
+        let read = match option.kind {
+            OptionKind::Days => {
+                let n = reader.whole_number(&v, 0..=u64::from(u32::MAX))?;
+                OptionValue::Days(u32::try_from(n).unwrap_or(u32::MAX))
+            }
+            OptionKind::Tokens => OptionValue::Tokens(reader.whole_number(&v, 1..=u64::MAX)?),
+            OptionKind::Usd => OptionValue::Usd(reader.amount(&v)?),
+        };
+        settings.options.insert(option.name, read);
+    }
+    Ok(settings)
 }
 
 /// What every check can look at.
 pub struct CheckContext<'a> {
     pub policy: &'a Policy,
+    /// The policy's `checks:` section, validated ([`configure`]).
+    pub settings: &'a CheckSettings,
     pub catalog: &'a Catalog,
     pub today: Date,
     pub files: &'a [FileResult],
@@ -73,7 +241,7 @@ impl CheckContext<'_> {
 pub struct Emit<'a> {
     pub check: &'static Check,
     pub level: Level,
-    pub settings: Option<&'a CheckSettings>,
+    pub settings: Option<&'a Settings>,
     pub out: Vec<Diagnostic>,
 }
 
@@ -119,7 +287,7 @@ impl Diagnostic {
 pub fn run_all(cx: &CheckContext) -> Vec<Diagnostic> {
     let mut all = Vec::new();
     for check in ALL {
-        let settings = cx.policy.check(check.id);
+        let settings = cx.settings.get(check.id);
         let level = settings
             .and_then(|s| s.level)
             .unwrap_or(check.default_level);
@@ -136,19 +304,6 @@ pub fn run_all(cx: &CheckContext) -> Vec<Diagnostic> {
         all.extend(emit.out);
     }
     all
-}
-
-/// `16384` → `16,384`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// The names a site's model goes by, for `models.allow` and `models.deny`: the text as written,
@@ -180,12 +335,57 @@ pub fn model_words(site: &Site) -> String {
 mod tests {
     use super::*;
 
+    fn settings(text: &str) -> Result<CheckSettings, InputError> {
+        let policy = Policy::parse("costlint.yaml", text, std::path::Path::new(""))?;
+        configure(&policy)
+    }
+
+    #[test]
+    fn every_check_option_is_read() {
+        for check in ALL {
+            for name in check.option_names() {
+                let value = if name == "level" { "warning" } else { "1" };
+                let text = format!(
+                    "version: 1\nchecks:\n  {}: {{ {name}: {value} }}\n",
+                    check.id
+                );
+                let read = settings(&text);
+                let got = read.as_ref().ok().and_then(|s| s.get(check.id));
+                assert!(
+                    got.is_some_and(|s| *s != Settings::default()),
+                    "{}: option `{name}` is not read: {read:?}",
+                    check.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_level_alone_is_short_for_the_level() {
+        let read = settings("version: 1\nchecks:\n  missing-max-tokens: note\n");
+        let level = read
+            .ok()
+            .and_then(|s| s.get("missing-max-tokens").and_then(|s| s.level));
+        assert_eq!(level, Some(Level::Note));
+        let read = settings("version: 1\nchecks:\n  missing-max-tokens: 3\n");
+        let e = read.err().map(|e| (e.message, e.help));
+        assert_eq!(
+            e,
+            Some((
+                "expected a level or a mapping of options for `checks.missing-max-tokens`, found an integer (`3`)".to_string(),
+                Some("`missing-max-tokens` accepts: level".to_string())
+            ))
+        );
+    }
+
     #[test]
     fn every_check_is_documented_and_in_the_default_policy() {
         let default = crate::config::Policy::embedded_default();
+        let configured = configure(&default);
+        let configured = configured.as_ref().ok();
+        assert!(configured.is_some(), "the default policy is invalid");
         for c in ALL {
-            assert!(c.options.contains(&"level"), "{}", c.id);
-            let level = default.check(c.id).and_then(|s| s.level);
+            let level = configured.and_then(|s| s.get(c.id)).and_then(|s| s.level);
             assert_eq!(
                 level,
                 Some(c.default_level),

@@ -1,11 +1,14 @@
-use super::{model_words, Check, CheckContext, Emit};
+use super::{model_words, Check, CheckContext, CheckOption, Emit, OptionKind};
 use crate::cost::Rate;
 use crate::diagnostic::Level;
 
 pub const CHECK: Check = Check {
     id: "output-price-ceiling",
     default_level: Level::Warning,
-    options: &["level", "usd_per_mtok"],
+    options: &[CheckOption {
+        name: "usd_per_mtok",
+        kind: OptionKind::Usd,
+    }],
     summary: "a call site uses a model whose output price is above the policy's ceiling",
     docs: r#"Flags models whose output tokens cost more than `usd_per_mtok` per 1M. Inactive until set.
 
@@ -21,7 +24,7 @@ Fix: choose a cheaper model for this call, or raise the ceiling."#,
 fn run(cx: &CheckContext, emit: &mut Emit) {
     let Some(ceiling) = emit
         .settings
-        .and_then(|s| s.usd_per_mtok)
+        .and_then(|s| s.usd("usd_per_mtok"))
         .and_then(Rate::from_usd_per_mtok)
     else {
         return;

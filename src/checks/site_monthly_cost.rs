@@ -1,11 +1,14 @@
-use super::{model_words, Check, CheckContext, Emit};
+use super::{model_words, Check, CheckContext, CheckOption, Emit, OptionKind};
 use crate::cost::Money;
 use crate::diagnostic::Level;
 
 pub const CHECK: Check = Check {
     id: "site-monthly-cost",
     default_level: Level::Warning,
-    options: &["level", "max_usd"],
+    options: &[CheckOption {
+        name: "max_usd",
+        kind: OptionKind::Usd,
+    }],
     summary: "one call site's monthly estimate is above the policy's limit",
     docs: r#"Prices each call site at its usage (policy default, path override or in-code hint) and flags those
 whose monthly estimate is above `max_usd`. Inactive until set.
@@ -23,7 +26,7 @@ Fix: lower the limit, pick a cheaper model, or state the real volume above the c
 fn run(cx: &CheckContext, emit: &mut Emit) {
     let Some(max) = emit
         .settings
-        .and_then(|s| s.max_usd)
+        .and_then(|s| s.usd("max_usd"))
         .and_then(Money::from_usd)
     else {
         return;

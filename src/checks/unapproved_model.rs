@@ -4,7 +4,7 @@ use crate::diagnostic::Level;
 pub const CHECK: Check = Check {
     id: "unapproved-model",
     default_level: Level::Error,
-    options: &["level"],
+    options: &[],
     summary: "a call site uses a model outside the policy's allow-list",
     docs: r#"When the policy has `models.allow` (globs), every call site's model must match one: by the text
 as written, by the catalog id it resolves to, or by that id without its host route and snapshot

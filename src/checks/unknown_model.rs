@@ -5,7 +5,7 @@ use crate::diagnostic::Level;
 pub const CHECK: Check = Check {
     id: "unknown-model",
     default_level: Level::Warning,
-    options: &["level"],
+    options: &[],
     summary: "a model is chosen that the pricing catalog does not know, so its cost is unknown",
     docs: r#"A string passed where a model is expected (`model="…"`, `"model": "…"`, `OPENAI_MODEL=…`)
 names no model in the pricing catalog. costlint cannot price the call, so it is left out of every

@@ -7,9 +7,8 @@
 
 use super::span::{first_duplicate_key, key_span, value_span};
 use super::{
-    check_options, Budget, CheckSettings, DenyRule, Globs, IgnorePolicy, ModelsPolicy, Policy,
-    PolicyOrigin, PolicySource, PricingSource, Usage, UsageOverride, UsagePolicy,
-    MAX_CALLS_PER_DAY, MAX_TOKENS,
+    Budget, CheckEntry, DenyRule, Globs, IgnorePolicy, ModelsPolicy, Policy, PolicyOrigin,
+    PolicySource, PricingSource, Usage, UsageOverride, UsagePolicy, MAX_CALLS_PER_DAY, MAX_TOKENS,
 };
 use crate::diagnostic::Level;
 use crate::error::{did_you_mean, offset_of, InputError};
@@ -794,8 +793,8 @@ impl Cx<'_> {
                 *slot = Some(self.u64_in(v, &p, 0..=most).map_err(|e| {
                     e.with_help(format!(
                         "costlint prices at most {} calls a day and {} tokens a call",
-                        crate::checks::thousands(MAX_CALLS_PER_DAY),
-                        crate::checks::thousands(MAX_TOKENS)
+                        crate::cost::thousands(MAX_CALLS_PER_DAY),
+                        crate::cost::thousands(MAX_TOKENS)
                     ))
                 })?);
             }
@@ -909,82 +908,19 @@ impl Cx<'_> {
         Ok(models)
     }
 
-    fn checks(&self, value: &Value, path: &KeyPath) -> Result<BTreeMap<String, CheckSettings>> {
-        let ids: Vec<&str> = super::check_ids().collect();
-        let mut out = BTreeMap::new();
-        for (id, setting) in self.entries(value, path)? {
-            let at = path.key(&id);
-            let Some(options) = check_options(&id) else {
-                let at = Unknown {
-                    path: &at,
-                    label: "unknown check",
-                };
-                return Err(self.unknown(
-                    at,
-                    format!("unknown check `{id}` in `checks`"),
-                    &id,
-                    &ids,
-                    "known checks",
-                ));
-            };
-            let settings = match setting {
-                // `missing-max-tokens: warning` is short for `{ level: warning }`.
-                Value::String(_) | Value::Bool(_) => CheckSettings {
-                    level: Some(self.level(setting, &at)?),
-                    ..CheckSettings::default()
+    /// The entries of `checks:`, kept as written: the check registry reads them.
+    fn checks(&self, value: &Value, path: &KeyPath) -> Result<Vec<CheckEntry>> {
+        Ok(self
+            .entries(value, path)?
+            .into_iter()
+            .map(|(id, setting)| CheckEntry {
+                value: RawValue {
+                    value: setting.clone(),
+                    path: path.key(&id),
                 },
-                Value::Mapping(_) => self.check_settings(setting, &at, &id, options)?,
-                other => {
-                    return Err(self
-                        .wrong_type(&at, "a level or a mapping of options", other)
-                        .with_help(format!("`{id}` accepts: {}", options.join(", "))));
-                }
-            };
-            out.insert(id, settings);
-        }
-        Ok(out)
-    }
-
-    fn check_settings(
-        &self,
-        value: &Value,
-        path: &KeyPath,
-        id: &str,
-        options: &[&str],
-    ) -> Result<CheckSettings> {
-        let mut settings = CheckSettings::default();
-        for (option, v) in self.entries(value, path)? {
-            let at = path.key(&option);
-            if !options.contains(&option.as_str()) {
-                let message = format!("unknown option `{option}` for check `{id}`");
-                let at = Unknown {
-                    path: &at,
-                    label: "unknown option",
-                };
-                return Err(self.unknown(
-                    at,
-                    message,
-                    &option,
-                    options,
-                    &format!("`{id}` accepts"),
-                ));
-            }
-            match option.as_str() {
-                "level" => settings.level = Some(self.level(v, &at)?),
-                "lead_days" => settings.lead_days = Some(self.u32_in(v, &at, 0..=u32::MAX)?),
-                "max" => settings.max = Some(self.u64_in(v, &at, 1..=u64::MAX)?),
-                "usd_per_mtok" => settings.usd_per_mtok = Some(self.amount(v, &at)?),
-                "max_usd" => settings.max_usd = Some(self.amount(v, &at)?),
-                _ => {
-                    return Err(self.at_key(
-                        &at,
-                        format!("costlint cannot read option `{option}` yet"),
-                        "unsupported option",
-                    ));
-                }
-            }
-        }
-        Ok(settings)
+                id,
+            })
+            .collect())
     }
 
     fn budget(&self, value: &Value, path: &KeyPath) -> Result<Budget> {
@@ -1005,6 +941,120 @@ impl Cx<'_> {
             }
             None => Ok(IgnorePolicy::default()),
         }
+    }
+}
+
+/// A value of the policy file kept as written, with the path of keys that leads to it, for a
+/// reader that knows what it must be (the check registry, for `checks:`).
+#[derive(Clone)]
+pub struct RawValue {
+    value: Value,
+    path: KeyPath,
+}
+
+impl fmt::Debug for RawValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {:?}", self.path, self.value)
+    }
+}
+
+impl RawValue {
+    /// The path of keys to it as users read it: `checks.max-tokens-ceiling.max`.
+    pub fn name(&self) -> String {
+        self.path.to_string()
+    }
+
+    /// Whether it is a mapping (of options, under `checks:`).
+    pub fn is_mapping(&self) -> bool {
+        self.value.is_mapping()
+    }
+
+    /// Whether it is written as a word: a string, or a boolean (`off` reads as one in YAML).
+    pub fn is_word(&self) -> bool {
+        matches!(self.value, Value::String(_) | Value::Bool(_))
+    }
+}
+
+/// Reads [`RawValue`]s of one policy file; every mistake is an error at the value or its key.
+pub struct Reader<'a> {
+    cx: Cx<'a>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader for values of the file `file` whose text is `text`.
+    pub(super) fn new(file: &'a str, text: &'a str) -> Reader<'a> {
+        Reader {
+            cx: Cx {
+                file,
+                text,
+                places: RefCell::default(),
+            },
+        }
+    }
+
+    /// The entries of a mapping with string keys, in file order.
+    pub fn entries(&self, raw: &RawValue) -> Result<Vec<(String, RawValue)>> {
+        Ok(self
+            .cx
+            .entries(&raw.value, &raw.path)?
+            .into_iter()
+            .map(|(key, value)| {
+                let path = raw.path.key(&key);
+                (
+                    key,
+                    RawValue {
+                        value: value.clone(),
+                        path,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// A level: `off`, `note`, `warning` or `error`.
+    pub fn level(&self, raw: &RawValue) -> Result<Level> {
+        self.cx.level(&raw.value, &raw.path)
+    }
+
+    /// A whole number within `range`.
+    pub fn whole_number(
+        &self,
+        raw: &RawValue,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<u64> {
+        self.cx.u64_in(&raw.value, &raw.path, range)
+    }
+
+    /// A finite number ≥ 0, whole or decimal.
+    pub fn amount(&self, raw: &RawValue) -> Result<f64> {
+        self.cx.amount(&raw.value, &raw.path)
+    }
+
+    /// "expected `expected` for `path`, found …", at the value.
+    pub fn wrong_type(&self, raw: &RawValue, expected: &str) -> InputError {
+        self.cx.wrong_type(&raw.path, expected, &raw.value)
+    }
+
+    /// An unknown `word` where one of `expected` belongs, underlined at the key that leads to
+    /// `raw`, labelled `label`, with "did you mean" and the list of `expected` (introduced by
+    /// `listing`) as help.
+    pub fn unknown_key(
+        &self,
+        raw: &RawValue,
+        message: String,
+        label: &str,
+        expected: &[&str],
+        listing: &str,
+    ) -> InputError {
+        let word = match raw.path.0.last() {
+            Some(Segment::Key(k)) => k.clone(),
+            _ => String::new(),
+        };
+        let at = Unknown {
+            path: &raw.path,
+            label,
+        };
+        self.cx.unknown(at, message, &word, expected, listing)
     }
 }
 

@@ -67,7 +67,7 @@ fn sites_table(report: &Report, out: &mut String) {
             };
             let limit = match &s.limit {
                 Some(l) => match l.value {
-                    Some(v) => format!("{}={}", l.param, crate::checks::thousands(v)),
+                    Some(v) => format!("{}={}", l.param, crate::cost::thousands(v)),
                     None => format!("{}=(run time)", l.param),
                 },
                 None => "none".to_string(),
@@ -115,18 +115,41 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
             }
         );
     }
-    let _ = writeln!(
-        out,
-        "Assumptions: {} calls/day, {} input tokens ({} cached) per call, {} days/month unless overridden; output = {}; prices {}{} ({}).",
-        a.default_calls_per_day,
-        a.default_input_tokens,
-        a.default_cached_input_tokens,
-        a.days_per_month,
-        a.output_tokens,
-        a.prices,
-        a.pricing_as_of.map(|d| format!(", as of {d}")).unwrap_or_default(),
-        escape(&a.policy),
-    );
+    if let [_, _, ..] = a.policies.as_slice() {
+        // Several policies: the common part once, then each policy with what it covered.
+        let _ = writeln!(
+            out,
+            "Assumptions: output = {}; prices {}.",
+            a.output_tokens, a.prices
+        );
+        for p in &a.policies {
+            let paths: Vec<String> = p.paths.iter().map(|x| escape(x).into_owned()).collect();
+            let _ = writeln!(
+                out,
+                "Policy {} for {}: {} calls/day, {} input tokens ({} cached) per call, {} days/month unless overridden{}.",
+                escape(&p.policy),
+                paths.join(", "),
+                p.default_calls_per_day,
+                p.default_input_tokens,
+                p.default_cached_input_tokens,
+                p.days_per_month,
+                p.pricing_as_of.map(|d| format!("; prices as of {d}")).unwrap_or_default(),
+            );
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "Assumptions: {} calls/day, {} input tokens ({} cached) per call, {} days/month unless overridden; output = {}; prices {}{} ({}).",
+            a.default_calls_per_day,
+            a.default_input_tokens,
+            a.default_cached_input_tokens,
+            a.days_per_month,
+            a.output_tokens,
+            a.prices,
+            a.pricing_as_of.map(|d| format!(", as of {d}")).unwrap_or_default(),
+            escape(&a.policy),
+        );
+    }
     if s.dynamic_model_sites > 0 {
         let _ = writeln!(
             out,
