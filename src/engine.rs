@@ -72,10 +72,23 @@ pub struct ScanStats {
     pub syntax_errors: Vec<String>,
 }
 
+/// A file in a format costlint cannot parse yet that names catalog models: listed so that a
+/// user can tell "no LLM use" from "not looked at".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct NotScanned {
+    pub path: String,
+    /// The format's label: `.ipynb`, `.go`, `.toml`.
+    pub format: &'static str,
+    /// How many distinct catalog model names the file holds.
+    pub models: u64,
+}
+
 #[derive(Debug, Default)]
 pub struct Scan {
     pub files: Vec<FileResult>,
     pub skipped: Vec<(String, SkipReason)>,
+    /// Files of formats costlint cannot parse yet that name models, sorted by path.
+    pub not_scanned: Vec<NotScanned>,
     pub stats: ScanStats,
 }
 
@@ -134,7 +147,20 @@ impl<'p> Engine<'p> {
             opts.threads.max(1),
             &ignored,
             |entry| {
-                let result = self.read_and_extract(&entry, opts);
+                let lang = match entry.kind {
+                    walk::Kind::Source(lang) => lang,
+                    walk::Kind::NotYet(format) => {
+                        let found = self.look_for_models(&entry, format, opts);
+                        let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+                        match found {
+                            Ok(Some(n)) => out.not_scanned.push(n),
+                            Ok(None) => {}
+                            Err(reason) => out.skipped.push((entry.rel, reason)),
+                        }
+                        return;
+                    }
+                };
+                let result = self.read_and_extract(&entry, lang, opts);
                 let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
                 out.stats.files_seen += 1;
                 match result {
@@ -158,7 +184,7 @@ impl<'p> Engine<'p> {
                         if !empty {
                             out.files.push(FileResult {
                                 path: entry.rel,
-                                lang: entry.lang,
+                                lang,
                                 facts,
                             });
                         }
@@ -185,18 +211,45 @@ impl<'p> Engine<'p> {
         scan.files.dedup_by(|a, b| a.path == b.path);
         scan.skipped.sort();
         scan.skipped.dedup();
+        scan.not_scanned.sort();
+        scan.not_scanned.dedup();
         scan.stats.invalid_utf8.sort();
         scan.stats.syntax_errors.sort();
         scan
     }
 
-    fn read_and_extract(&self, entry: &walk::Entry, opts: &ScanOptions) -> ReadOutcome {
+    /// A file of a format costlint cannot parse yet: `Some` when it names catalog models, or
+    /// why it could not be read. One named on the command line that names none is skipped as
+    /// not a format costlint reads.
+    fn look_for_models(
+        &self,
+        entry: &walk::Entry,
+        format: &'static str,
+        opts: &ScanOptions,
+    ) -> Result<Option<NotScanned>, SkipReason> {
+        let bytes = read_source(&entry.path, opts.max_file_size)?;
+        let models = self.prefilter.model_names(&self.context(), &bytes) as u64;
+        if models == 0 {
+            return if entry.explicit {
+                Err(SkipReason::UnknownFormat)
+            } else {
+                Ok(None)
+            };
+        }
+        Ok(Some(NotScanned {
+            path: entry.rel.clone(),
+            format,
+            models,
+        }))
+    }
+
+    fn read_and_extract(&self, entry: &walk::Entry, lang: Lang, opts: &ScanOptions) -> ReadOutcome {
         let bytes = match read_source(&entry.path, opts.max_file_size) {
             Ok(b) => b,
             Err(reason) => return ReadOutcome::Skipped(reason),
         };
         let cx = self.context();
-        let hits = self.prefilter.scan(&cx, entry.lang, &bytes);
+        let hits = self.prefilter.scan(&cx, lang, &bytes);
         if !opts.no_prefilter && !hits.wanted {
             return ReadOutcome::Filtered;
         }
@@ -209,9 +262,9 @@ impl<'p> Engine<'p> {
         let mut facts = with_extractor(|ex| {
             if opts.no_prefilter {
                 // Every file, every node: what the prefilter's results are checked against.
-                ex.extract(entry.lang, &text, &self.context(), None)
+                ex.extract(lang, &text, &self.context(), None)
             } else {
-                self.extract(ex, entry.lang, &text, hits)
+                self.extract(ex, lang, &text, hits)
             }
         });
         facts.in_file(&entry.rel);
@@ -756,6 +809,9 @@ pub struct Summary {
     pub notes: u64,
     pub suppressed: u64,
     pub skipped: Vec<Skipped>,
+    /// Files of formats costlint cannot parse yet (`.ipynb`, `.go`…) that name catalog models,
+    /// sorted by path; such files that name none are not listed.
+    pub not_scanned: Vec<NotScanned>,
     pub invalid_utf8: Vec<String>,
     pub syntax_errors: Vec<String>,
     pub assumptions: Assumptions,
@@ -824,6 +880,7 @@ impl Summary {
                     reason: r.to_string(),
                 })
                 .collect(),
+            not_scanned: scan.not_scanned.clone(),
             invalid_utf8: scan.stats.invalid_utf8.clone(),
             syntax_errors: scan.stats.syntax_errors.clone(),
             assumptions: Assumptions {
