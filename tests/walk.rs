@@ -191,7 +191,7 @@ fn files_costlint_cannot_parse_are_listed_when_they_name_models() {
         &d.join("svc/util.go"),
         "func add(a, b int) int { return a + b }\n",
     );
-    write(&d.join("Dockerfile"), "ENV OPENAI_MODEL=gpt-4o-mini\n");
+    write(&d.join("conf/app.properties"), "llm.model=gpt-4o-mini\n");
     write(&d.join(".hidden/settings.toml"), "model = \"gpt-4o\"\n");
     write(&d.join("README.md"), "We call gpt-4o.\n");
     let v = scan(d, &["."]);
@@ -199,7 +199,7 @@ fn files_costlint_cannot_parse_are_listed_when_they_name_models() {
         v["summary"]["not_scanned"],
         serde_json::json!([
             {"path": ".hidden/settings.toml", "format": ".toml", "models": 1},
-            {"path": "Dockerfile", "format": "Dockerfile", "models": 1},
+            {"path": "conf/app.properties", "format": ".properties", "models": 1},
             {"path": "nb/eval.ipynb", "format": ".ipynb", "models": 1},
             {"path": "svc/main.go", "format": ".go", "models": 1},
         ])
