@@ -65,12 +65,25 @@ pub struct ScanStats {
     pub syntax_errors: Vec<String>,
 }
 
+/// A file in a format costlint cannot parse yet that names catalog models: listed so that a
+/// user can tell "no LLM use" from "not looked at".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct NotScanned {
+    pub path: String,
+    /// The format's label: `.ipynb`, `.go`, `.toml`.
+    pub format: &'static str,
+    /// How many distinct catalog model names the file holds.
+    pub models: u64,
+}
+
 #[derive(Debug, Default)]
 pub struct Scan {
     /// The path arguments scanned, as given.
     pub paths: Vec<String>,
     pub files: Vec<FileResult>,
     pub skipped: Vec<(String, SkipReason)>,
+    /// Files of formats costlint cannot parse yet that name models, sorted by path.
+    pub not_scanned: Vec<NotScanned>,
     pub stats: ScanStats,
 }
 
@@ -158,7 +171,20 @@ impl<'p> Engine<'p> {
                 {
                     return;
                 }
-                let result = self.read_and_extract(&entry, opts);
+                let lang = match entry.kind {
+                    walk::Kind::Source(lang) => lang,
+                    walk::Kind::NotYet(format) => {
+                        let found = self.look_for_models(&entry, format, opts);
+                        let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+                        match found {
+                            Ok(Some(n)) => out.not_scanned.push(n),
+                            Ok(None) => {}
+                            Err(reason) => out.skipped.push((entry.rel, reason)),
+                        }
+                        return;
+                    }
+                };
+                let result = self.read_and_extract(&entry, lang, opts);
                 let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
                 out.stats.files_seen += 1;
                 match result {
@@ -183,7 +209,7 @@ impl<'p> Engine<'p> {
                             out.files.push(FileResult {
                                 path: entry.rel,
                                 policy_path,
-                                lang: entry.lang,
+                                lang,
                                 facts,
                             });
                         }
@@ -201,6 +227,15 @@ impl<'p> Engine<'p> {
                 if policy_link {
                     return;
                 }
+                // A tool cache that the policy ignores stays unlisted.
+                if matches!(reason, SkipReason::ToolCache) {
+                    let at = self.policy_path(&anchors, &root.join(&rel));
+                    if at.is_some_and(|p| {
+                        self.policy.is_ignored(&p) || self.policy.is_ignored(&format!("{p}/-"))
+                    }) {
+                        return;
+                    }
+                }
                 let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
                 out.skipped.push((rel, reason));
             },
@@ -210,6 +245,8 @@ impl<'p> Engine<'p> {
         scan.files.dedup_by(|a, b| a.path == b.path);
         scan.skipped.sort();
         scan.skipped.dedup();
+        scan.not_scanned.sort();
+        scan.not_scanned.dedup();
         scan.stats.invalid_utf8.sort();
         scan.stats.syntax_errors.sort();
         scan
@@ -229,13 +266,38 @@ impl<'p> Engine<'p> {
         Some(walk::relative(Path::new(""), rel))
     }
 
-    fn read_and_extract(&self, entry: &walk::Entry, opts: &ScanOptions) -> ReadOutcome {
+    /// A file of a format costlint cannot parse yet: `Some` when it names catalog models, or
+    /// why it could not be read. One named on the command line that names none is skipped as
+    /// not a format costlint reads.
+    fn look_for_models(
+        &self,
+        entry: &walk::Entry,
+        format: &'static str,
+        opts: &ScanOptions,
+    ) -> Result<Option<NotScanned>, SkipReason> {
+        let bytes = read_source(&entry.path, opts.max_file_size)?;
+        let models = self.prefilter.model_names(&self.context(), &bytes) as u64;
+        if models == 0 {
+            return if entry.explicit {
+                Err(SkipReason::UnknownFormat)
+            } else {
+                Ok(None)
+            };
+        }
+        Ok(Some(NotScanned {
+            path: entry.rel.clone(),
+            format,
+            models,
+        }))
+    }
+
+    fn read_and_extract(&self, entry: &walk::Entry, lang: Lang, opts: &ScanOptions) -> ReadOutcome {
         let bytes = match read_source(&entry.path, opts.max_file_size) {
             Ok(b) => b,
             Err(reason) => return ReadOutcome::Skipped(reason),
         };
         let cx = self.context();
-        let hits = self.prefilter.scan(&cx, entry.lang, &bytes);
+        let hits = self.prefilter.scan(&cx, lang, &bytes);
         if !opts.no_prefilter && !hits.wanted {
             return ReadOutcome::Filtered;
         }
@@ -248,9 +310,9 @@ impl<'p> Engine<'p> {
         let mut facts = with_extractor(|ex| {
             if opts.no_prefilter {
                 // Every file, every node: what the prefilter's results are checked against.
-                ex.extract(entry.lang, &text, &self.context(), None)
+                ex.extract(lang, &text, &self.context(), None)
             } else {
-                self.extract(ex, entry.lang, &text, hits)
+                self.extract(ex, lang, &text, hits)
             }
         });
         facts.in_file(&entry.rel);
@@ -798,6 +860,9 @@ pub struct Summary {
     pub notes: u64,
     pub suppressed: u64,
     pub skipped: Vec<Skipped>,
+    /// Files of formats costlint cannot parse yet (`.ipynb`, `.go`…) that name catalog models,
+    /// sorted by path; such files that name none are not listed.
+    pub not_scanned: Vec<NotScanned>,
     pub invalid_utf8: Vec<String>,
     pub syntax_errors: Vec<String>,
     pub assumptions: Assumptions,
@@ -885,6 +950,7 @@ impl Summary {
                     reason: r.to_string(),
                 })
                 .collect(),
+            not_scanned: scan.not_scanned.clone(),
             invalid_utf8: scan.stats.invalid_utf8.clone(),
             syntax_errors: scan.stats.syntax_errors.clone(),
             assumptions: Assumptions::new(vec![AppliedPolicy {
@@ -911,6 +977,7 @@ impl Summary {
         let (mut seen, mut parsed, mut suppressed) = (0, 0, 0);
         let (mut unpriced, mut skipped, mut invalid_utf8, mut syntax_errors) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut not_scanned = Vec::new();
         for part in parts {
             seen += part.files_seen;
             parsed += part.files_parsed;
@@ -919,6 +986,7 @@ impl Summary {
             skipped.extend(part.skipped);
             invalid_utf8.extend(part.invalid_utf8);
             syntax_errors.extend(part.syntax_errors);
+            not_scanned.extend(part.not_scanned);
             policies.extend(part.assumptions.policies);
         }
         unpriced.sort_by(|a, b| (&a.path, a.line, &a.model).cmp(&(&b.path, b.line, &b.model)));
@@ -929,6 +997,8 @@ impl Summary {
             list.sort();
             list.dedup();
         }
+        not_scanned.sort();
+        not_scanned.dedup();
         Summary {
             files_seen: seen,
             files_parsed: parsed,
@@ -960,6 +1030,7 @@ impl Summary {
             notes: count(Level::Note),
             suppressed,
             skipped,
+            not_scanned,
             invalid_utf8,
             syntax_errors,
             assumptions: Assumptions::new(policies),

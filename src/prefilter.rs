@@ -228,6 +228,42 @@ impl Prefilter {
         }
     }
 
+    /// How many distinct catalog model names `bytes` holds, each a whole word (`gpt-4o` in
+    /// `model = "gpt-4o"`, in `\"openai/gpt-4o\"` or in a comment; not `gpt-4o` in
+    /// `my-gpt-4o-proxy`). For files of formats costlint cannot parse yet: one pass of the
+    /// model-token automaton, and a catalog lookup per token found at a word start.
+    pub fn model_names(&self, cx: &Context, bytes: &[u8]) -> usize {
+        // Every candidate looked up, known or not: a file repeats the same few names.
+        let mut seen: HashMap<&[u8], bool> = HashMap::new();
+        // The end of the last known name: `gpt-4o` inside `openai/gpt-4o` is not another one.
+        let mut covered = 0;
+        for m in self.tokens.find_overlapping_iter(bytes) {
+            if self.kinds[m.pattern().as_usize()] != Kind::Model || m.start() < covered {
+                continue;
+            }
+            let word_start = m
+                .start()
+                .checked_sub(1)
+                .is_none_or(|i| !is_word_byte(bytes[i]) && bytes[i] != b'-');
+            if !word_start {
+                continue;
+            }
+            let run = name_len(bytes[m.end()..].iter());
+            let mut name = &bytes[m.start()..m.end() + run];
+            // A name ends a sentence or a key: `gpt-4o.`, `gpt-4o:`.
+            while let [rest @ .., b'.' | b':' | b'/' | b'-' | b'_' | b'@' | b'+'] = name {
+                name = rest;
+            }
+            let known = *seen.entry(name).or_insert_with(|| {
+                std::str::from_utf8(name).is_ok_and(|n| cx.resolve(n) != Resolution::Unknown)
+            });
+            if known {
+                covered = m.start() + name.len();
+            }
+        }
+        seen.values().filter(|known| **known).count()
+    }
+
     fn key(&self, lang: Lang) -> &Regex {
         if lang == Lang::Dockerfile {
             &self.keys.dockerfile
@@ -759,6 +795,11 @@ fn name_len<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
     bytes.take(200).take_while(|&&b| is_name_byte(b)).count()
 }
 
+/// Bytes of an identifier.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 /// Bytes a model name is made of.
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/' | b':' | b'@' | b'+')
@@ -1096,5 +1137,37 @@ mod tests {
         assert!(!pf.wants(Lang::Python, &text));
         text.push_str("b = 500\n");
         assert!(pf.wants(Lang::Python, &text));
+    }
+
+    #[test]
+    fn model_names_counts_distinct_whole_names() {
+        let pf = Fixture::new(&[("chat-prod", "gpt-4o")]);
+        let cx = Context {
+            catalog: Catalog::builtin(),
+            deployments: &pf.deployments,
+        };
+        let count = |text: &str| pf.prefilter.model_names(&cx, text.as_bytes());
+        let cases = [
+            // A Go struct, a notebook cell's escaped quotes, TOML, a properties file.
+            ("Model: \"claude-sonnet-4-6\",", 1),
+            (
+                "\"resp = create(model=\\\"gpt-4o\\\", max_tokens=5)\\n\",",
+                1,
+            ),
+            ("model = \"openai/gpt-4o\"\nfallback = 'gpt-4o-mini'", 2),
+            ("llm.model=gpt-4o\nllm.backup=gpt-4o", 1),
+            // A comment names a model too; a sentence ends after one.
+            ("// costs less than gpt-4o.", 1),
+            ("deployment = \"chat-prod\"", 1),
+            // Not a whole name, or not a model the catalog knows.
+            ("image: my-gpt-4o-proxy:latest", 0),
+            ("gpt-4o_helper()", 0),
+            ("model = \"acme-llm-7\"", 0),
+            ("max_tokens = 500", 0),
+            ("", 0),
+        ];
+        for (text, want) in cases {
+            assert_eq!(count(text), want, "{text}");
+        }
     }
 }

@@ -1,5 +1,7 @@
-//! Which files are read: the `ignore` walker (`.gitignore`, `.ignore`, hidden folders), a size
-//! limit, and no symlinks. Everything passed over is reported. The policy's own ignore globs are
+//! Which files are read: the `ignore` walker (`.gitignore`, `.ignore`, `.git/info/exclude`), a
+//! size limit, and no symlinks. Hidden files and folders are read (`.github/workflows/`,
+//! `.continue/`), except version-control metadata and a short list of tool caches. Everything
+//! passed over is reported, version-control metadata aside. The policy's own ignore globs are
 //! the engine's: they are relative to the policy's folder, which the walk does not know.
 
 use crate::lang::Lang;
@@ -20,6 +22,9 @@ pub enum SkipReason {
         error: String,
     },
     Symlink,
+    /// A folder of installed dependencies or a tool's cache (`.venv`, `node_modules`…) that no
+    /// ignore file excludes: not read, as its code is other people's.
+    ToolCache,
     /// Named on the command line, but not a format costlint reads.
     UnknownFormat,
     WalkError {
@@ -36,17 +41,59 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Binary => f.write_str("binary"),
             SkipReason::Unreadable { error } => write!(f, "unreadable: {error}"),
             SkipReason::Symlink => f.write_str("symbolic link, not followed"),
+            SkipReason::ToolCache => f.write_str(
+                "installed dependencies or a tool's cache, not read (add it to .gitignore to \
+                 leave it unlisted, or name it on the command line to read it)",
+            ),
             SkipReason::UnknownFormat => f.write_str("not a format costlint reads"),
             SkipReason::WalkError { error } => write!(f, "not walked: {error}"),
         }
     }
 }
 
+/// Version-control metadata: never read, never listed.
+const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".jj", ".bzr", "_darcs"];
+
+/// Folders of installed dependencies and tool caches, usually ignored by `.gitignore`. When a
+/// repository does not ignore one, it is still not read (its code is not the repository's own,
+/// and an installed SDK names every model), and it is listed as skipped with
+/// [`SkipReason::ToolCache`]. Named on the command line, one is read.
+pub const TOOL_CACHES: &[&str] = &[
+    "node_modules",
+    ".venv",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "__pycache__",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".turbo",
+    ".parcel-cache",
+    ".yarn",
+    ".pnpm-store",
+    ".gradle",
+    ".terraform",
+    ".cache",
+];
+
+/// What costlint does with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A format costlint parses.
+    Source(Lang),
+    /// A format costlint cannot parse yet (its label, `.ipynb`): only looked at for model names.
+    NotYet(&'static str),
+}
+
 /// A file the walk found, with the path shown to users (relative to the root, `/`-separated).
 pub struct Entry {
     pub path: PathBuf,
     pub rel: String,
-    pub lang: Lang,
+    pub kind: Kind,
     /// Named on the command line: read even when ignore rules would skip it.
     pub explicit: bool,
 }
@@ -59,6 +106,7 @@ pub fn root_for(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
+/// `path` relative to `root`, `/`-separated, as users see it.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let rel = rel.strip_prefix(".").unwrap_or(rel);
@@ -73,8 +121,8 @@ pub fn relative(root: &Path, path: &Path) -> String {
     }
 }
 
-/// Walks `paths` in parallel, calling `visit` for each file of a known format on the walker's
-/// threads, and `skip` for each entry passed over.
+/// Walks `paths` in parallel, calling `visit` for each file costlint reads or looks at (see
+/// [`Kind`]) on the walker's threads, and `skip` for each entry passed over.
 pub fn walk<V, S>(paths: &[PathBuf], root: &Path, threads: usize, visit: V, skip: S)
 where
     V: Fn(Entry) + Sync,
@@ -97,12 +145,8 @@ where
         .parents(true)
         .require_git(false)
         .threads(threads)
-        // Hidden folders (.git, .venv, .cache…) are never read; hidden files are only when they
-        // are `.env` files.
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(e.depth() > 0 && name.starts_with('.') && e.file_type().is_some_and(|t| t.is_dir()))
-        });
+        // Version-control metadata is never read; ignore files were applied before this.
+        .filter_entry(|e| e.depth() == 0 || !VCS_DIRS.iter().any(|v| e.file_name() == *v));
     builder.build_parallel().run(|| {
         let visit = &visit;
         let skip = &skip;
@@ -132,11 +176,29 @@ where
                 skip(relative(root, path), SkipReason::Symlink);
                 return WalkState::Continue;
             }
+            if ft.is_dir() {
+                let cache = !explicit
+                    && path
+                        .file_name()
+                        .is_some_and(|n| TOOL_CACHES.iter().any(|c| n == *c));
+                if !cache {
+                    return WalkState::Continue;
+                }
+                skip(relative(root, path), SkipReason::ToolCache);
+                return WalkState::Skip;
+            }
             if !ft.is_file() {
                 return WalkState::Continue;
             }
-            let Some(lang) = Lang::for_path(path) else {
-                return WalkState::Continue;
+            let kind = match (Lang::for_path(path), Lang::not_yet(path)) {
+                (Some(lang), _) => Kind::Source(lang),
+                (None, Some(label)) => Kind::NotYet(label),
+                _ => {
+                    if explicit {
+                        skip(relative(root, path), SkipReason::UnknownFormat);
+                    }
+                    return WalkState::Continue;
+                }
             };
             // The policy names models in allow and deny lists; it chooses none.
             if !explicit
@@ -147,22 +209,15 @@ where
                 return WalkState::Continue;
             }
             let rel = relative(root, path);
-            if lang == Lang::Env || !hidden_file(path) || explicit {
-                visit(Entry {
-                    path: path.to_path_buf(),
-                    rel,
-                    lang,
-                    explicit,
-                });
-            }
+            visit(Entry {
+                path: path.to_path_buf(),
+                rel,
+                kind,
+                explicit,
+            });
             WalkState::Continue
         })
     });
-}
-
-fn hidden_file(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

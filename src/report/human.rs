@@ -167,6 +167,7 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
             escape(&u.why)
         );
     }
+    not_scanned(&s.not_scanned, out);
     for sk in &s.skipped {
         let _ = writeln!(out, "Skipped: {}: {}", escape(&sk.path), escape(&sk.reason));
     }
@@ -176,6 +177,45 @@ fn summary(report: &Report, opts: &Options, out: &mut String) {
     for p in &s.syntax_errors {
         let _ = writeln!(out, "Partly parsed (syntax errors): {}", escape(p));
     }
+}
+
+/// How many files the human summary names in its "not scanned" line; JSON lists them all.
+const NOT_SCANNED_SHOWN: usize = 10;
+
+/// `Not scanned (support missing): 3 files (.ipynb 2, .go 1) name models: nb/demo.ipynb, …`,
+/// formats by count, then by label; paths in order, the first [`NOT_SCANNED_SHOWN`] of them.
+fn not_scanned(files: &[crate::engine::NotScanned], out: &mut String) {
+    if files.is_empty() {
+        return;
+    }
+    let mut formats: Vec<(&str, u64)> = Vec::new();
+    for f in files {
+        match formats.iter_mut().find(|(label, _)| *label == f.format) {
+            Some((_, n)) => *n += 1,
+            None => formats.push((f.format, 1)),
+        }
+    }
+    formats.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let formats: Vec<String> = formats.iter().map(|(l, n)| format!("{l} {n}")).collect();
+    let mut paths: Vec<String> = files
+        .iter()
+        .take(NOT_SCANNED_SHOWN)
+        .map(|f| escape(&f.path).into_owned())
+        .collect();
+    if files.len() > NOT_SCANNED_SHOWN {
+        paths.push(format!(
+            "and {} more (all of them in --format json)",
+            files.len() - NOT_SCANNED_SHOWN
+        ));
+    }
+    let verb = if files.len() == 1 { "names" } else { "name" };
+    let _ = writeln!(
+        out,
+        "Not scanned (support missing): {} ({}) {verb} models: {}",
+        plural(files.len() as u64, "file"),
+        formats.join(", "),
+        paths.join(", ")
+    );
 }
 
 /// `1 file`, `2 files`.
