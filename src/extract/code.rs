@@ -426,9 +426,12 @@ impl<'t, 'c> Walk<'t, 'c> {
                 // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so
                 // it binds to no model (its scope is its own).
                 self.push_pair(at, member, true, v, n, None, shape);
-            } else if self.rules.is_model_key_normalized(&self.key_buf) {
+            } else if self.rules.is_model_key_normalized(&self.key_buf)
+                && !self.is(self.syntax.identifiers, self.peel(v))
+            {
                 // `self.model_id = "…"`: read wherever the same member is passed
                 // (`modelId=self.model_id`), else a site of its own like a module constant.
+                // `self.model = model` stores a parameter: its default stays the one site.
                 let stmt = Self::statement(n, stack, roles);
                 self.define(self.src(k).to_string(), v, stmt, stack, shape, true);
             }

@@ -319,6 +319,11 @@ mod tests {
             Some(Shape::Lookup)
         );
         assert_eq!(rules().of_call("supports_vision"), Some(Shape::Lookup));
+        assert_eq!(
+            rules().of_call("gateway.getSpendReport"),
+            Some(Shape::Lookup)
+        );
+        assert_eq!(rules().of_call("_get_telemetry_data"), Some(Shape::Lookup));
         assert!(rules().is_default_getter("kwargs.get"));
         assert_eq!(rules().of_call("kwargs.get"), None);
     }
