@@ -361,14 +361,21 @@ impl<'p> Engine<'p> {
                         None
                     }
                 };
-                let key = s.key.clone().unwrap_or_default();
                 let param = limit.as_ref().map_or("", |l| l.param.as_str());
-                let base = sites::fingerprint(&[&file.path, &r.text, &key, param]);
-                let n = occurrences.entry(base.clone()).or_insert(0);
+                let stem = sites::SiteKey::stem(
+                    &file.path,
+                    s.enclosing.as_deref().unwrap_or(""),
+                    s.key.as_deref().unwrap_or(""),
+                    param,
+                );
+                let n = occurrences.entry(stem.clone()).or_insert(0);
                 *n += 1;
-                let id = sites::fingerprint(&[&base, &n.to_string()]);
+                let site_key = sites::SiteKey::new(stem, *n);
+                let id = site_key.id();
                 sites.push(Site {
                     id,
+                    site_key: site_key.text,
+                    enclosing: s.enclosing.clone(),
                     path: file.path.clone(),
                     span: s.span,
                     key: s.key.clone(),

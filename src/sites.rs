@@ -8,11 +8,16 @@ use crate::extract::{LimitRef, Via};
 use crate::usage::AppliedUsage;
 use serde::Serialize;
 
+/// A priced call site.
 #[derive(Debug, Clone, Serialize)]
 pub struct Site {
-    /// Stable across line shifts: a fingerprint of the path, the model text, the key and the
-    /// limit parameter, plus an occurrence number.
+    /// A fingerprint of [`Site::site_key`]: stable when lines move or the model changes.
     pub id: String,
+    /// The site's key as text (see [`SiteKey`]): path, enclosing names, model key, limit
+    /// parameter and ordinal, with no model text and no line in it.
+    pub site_key: String,
+    /// The functions, classes and mapping keys that enclose the site, outermost first.
+    pub enclosing: Option<String>,
     pub path: String,
     #[serde(flatten)]
     pub span: Span,
@@ -133,6 +138,45 @@ pub fn price(
 /// The catalog entry a resolution points at.
 pub fn model_info<'c>(catalog: &'c Catalog, r: &Resolution) -> Option<&'c ModelInfo> {
     r.id().and_then(|id| catalog.get(id))
+}
+
+/// A call site's identity across edits: its path, the functions, classes or config entries
+/// that enclose it, the key that selects the model, the limit parameter, and an ordinal among
+/// sites that share all four. No model text and no line: a site keeps its key when lines move
+/// above it or its model changes. Written `path::enclosing::key::param::n`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SiteKey {
+    /// `path::enclosing::key::param::n`.
+    pub text: String,
+}
+
+impl SiteKey {
+    /// `path::enclosing::key::param`: what the ordinal counts within.
+    pub fn stem(path: &str, enclosing: &str, key: &str, param: &str) -> String {
+        format!("{path}::{enclosing}::{key}::{param}")
+    }
+
+    /// The key of the `n`th site (from 1) with `stem`.
+    pub fn new(stem: String, n: u32) -> SiteKey {
+        SiteKey {
+            text: format!("{stem}::{n}"),
+        }
+    }
+
+    /// The short fingerprint reports show as the site's `id`.
+    pub fn id(&self) -> String {
+        fingerprint(&[&self.text])
+    }
+}
+
+impl Site {
+    /// The key without its path (`::enclosing::key::param::n`): what stays when the file is
+    /// renamed.
+    pub fn key_within_file(&self) -> &str {
+        self.site_key
+            .strip_prefix(self.path.as_str())
+            .unwrap_or(&self.site_key)
+    }
 }
 
 /// A short, stable fingerprint (FNV-1a, 64 bits, hex).

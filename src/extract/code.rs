@@ -31,6 +31,22 @@ const FUNCTION_DEFINITIONS: &[&str] = &[
     "lambda",
 ];
 
+/// Definitions whose `name` field names what encloses a site (its key, see
+/// [`SiteFact::enclosing`]); a `variable_declarator` counts when its value is a function.
+const NAMED_DEFINITIONS: &[&str] = &[
+    "function_definition",
+    "class_definition",
+    "function_declaration",
+    "generator_function_declaration",
+    "class_declaration",
+    "abstract_class_declaration",
+    "method_definition",
+    "variable_declarator",
+];
+
+/// The longest name kept per enclosing definition or key (a site key stays short).
+const MAX_ENCLOSING_NAME: usize = 80;
+
 /// Function bodies given as expressions: a shape found outside one (a call, a key) does not
 /// reach into it, as with blocks (`retry(() => client.create({ model }))`).
 const FUNCTIONS: &[&str] = &[
@@ -84,6 +100,7 @@ pub(super) fn read(
     w.bind();
     w.directives(root);
     super::container::read(syntax, root, text, cx, &mut w.facts);
+    w.name_enclosing();
     (!w.fell_short.get()).then_some(w.facts)
 }
 
@@ -189,6 +206,9 @@ struct Walk<'t, 'c> {
     used_defaults: std::cell::RefCell<HashSet<usize>>,
     /// Limit-named assignments read through their name by another limit: one limit, not two.
     used_limit_assigns: std::cell::RefCell<HashSet<usize>>,
+    /// Named definitions and mapping keys met by the walk, in pre-order: (bytes, name), for
+    /// the sites' enclosing names.
+    containers: Vec<(Range<usize>, String)>,
 }
 
 /// An integer limit value, the node it is written in, and whether it is the largest literal
@@ -237,6 +257,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             scope_nodes: HashMap::new(),
             used_defaults: Default::default(),
             used_limit_assigns: Default::default(),
+            containers: Vec::new(),
         }
     }
 
@@ -328,8 +349,11 @@ impl<'t, 'c> Walk<'t, 'c> {
             return (false, inherited);
         }
         let shape = inherited.or_else(|| self.own_shape(n, stack.last()));
+        self.note_definition(n);
         if let Some(&Some(fields)) = roles.pair.get(kind) {
             if let Some((k, v)) = self.fields(n, fields) {
+                let name = self.key_text(k);
+                self.note_container(n.byte_range(), name);
                 let at = At {
                     n,
                     stack,
@@ -340,6 +364,14 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
         } else if let Some(&Some(fields)) = roles.assignment.get(kind) {
             if let Some((k, v)) = self.fields(n, fields) {
+                // A plain or dotted name (`response`, `self.client`), not a destructuring.
+                let name = self.src(k);
+                if name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'))
+                {
+                    self.note_container(n.byte_range(), name);
+                }
                 let at = At {
                     n,
                     stack,
@@ -686,6 +718,58 @@ impl<'t, 'c> Walk<'t, 'c> {
             Some(self.src(name))
         } else {
             None // `params[key] = …`: a computed name
+        }
+    }
+
+    /// Records `n` when it is a named definition (a function, class or method, or a name
+    /// bound to a function).
+    fn note_definition(&mut self, n: Node<'t>) {
+        if !NAMED_DEFINITIONS.contains(&n.kind()) {
+            return;
+        }
+        if n.kind() == "variable_declarator"
+            && !n
+                .child_by_field_name("value")
+                .is_some_and(|v| FUNCTIONS.contains(&v.kind()))
+        {
+            return;
+        }
+        if let Some(name) = n.child_by_field_name("name") {
+            let name = self.src(name);
+            self.note_container(n.byte_range(), name);
+        }
+    }
+
+    fn note_container(&mut self, bytes: Range<usize>, name: &str) {
+        let name = name.trim();
+        if name.is_empty() {
+            return;
+        }
+        let mut end = name.len().min(MAX_ENCLOSING_NAME);
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.containers.push((bytes, name[..end].to_string()));
+    }
+
+    /// Each site's enclosing definitions and mapping keys, outermost first, joined with `.`
+    /// (`Summarizer.run`, `model_list.litellm_params`): the pair that is the site itself does
+    /// not count. A line moved or a model changed leaves it as it was.
+    fn name_enclosing(&mut self) {
+        if self.containers.is_empty() {
+            return;
+        }
+        for site in &mut self.facts.sites {
+            let at = site.span.start_byte;
+            let names: Vec<&str> = self
+                .containers
+                .iter()
+                .filter(|(r, _)| r.start < at && at < r.end)
+                .map(|(_, n)| n.as_str())
+                .collect();
+            if !names.is_empty() {
+                site.enclosing = Some(names.join("."));
+            }
         }
     }
 
@@ -1122,6 +1206,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             via: found.via,
             limit: None,
             statement,
+            enclosing: None,
         });
         self.site_scopes.push(scope);
         true

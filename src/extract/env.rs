@@ -131,6 +131,7 @@ pub(super) fn bind(
                 },
                 limit: None,
                 statement: e.statement.clone(),
+                enclosing: None,
             });
         } else if rules.is_limit_env(key) {
             let span = lines.span(e.whole.clone());

@@ -30,6 +30,8 @@ struct Tool {
 #[derive(Serialize)]
 struct SiteOut<'a> {
     id: &'a str,
+    site_key: &'a str,
+    enclosing: Option<&'a str>,
     path: &'a str,
     line: u32,
     column: u32,
@@ -66,6 +68,8 @@ pub fn render(report: &Report, opts: &Options) -> String {
         .iter()
         .map(|s| SiteOut {
             id: &s.id,
+            site_key: &s.site_key,
+            enclosing: s.enclosing.as_deref(),
             path: &s.path,
             line: s.span.line,
             column: s.span.column,
