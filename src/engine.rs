@@ -87,6 +87,9 @@ pub struct Scan {
     pub stats: ScanStats,
 }
 
+/// A file given as text: its path relative to the scanned folder, and its bytes.
+pub type Text = (String, Vec<u8>);
+
 /// A policy with its pricing loaded and its prefilter built.
 pub struct Engine<'p> {
     pub policy: &'p Policy,
@@ -296,6 +299,94 @@ impl<'p> Engine<'p> {
             Ok(b) => b,
             Err(reason) => return ReadOutcome::Skipped(reason),
         };
+        self.extract_bytes(&entry.rel, lang, bytes, opts)
+    }
+
+    /// Files given as texts (a git revision's, an editor's buffers), as [`Engine::scan`] reads
+    /// files from disk: `texts` are (path relative to `root`, bytes); the policy's ignore
+    /// rules, the size limit and the binary rule apply. Formats costlint does not parse are
+    /// left out. Sorted by path.
+    pub fn scan_texts(&self, root: &Path, texts: Vec<Text>, opts: &ScanOptions) -> Scan {
+        let real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let anchors = [(root, real)];
+        let out = Mutex::new(Scan {
+            paths: vec![root.display().to_string()],
+            ..Scan::default()
+        });
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let texts: Vec<Mutex<Option<Text>>> =
+            texts.into_iter().map(|t| Mutex::new(Some(t))).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..opts.threads.clamp(1, texts.len().max(1)) {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(slot) = texts.get(i) else { break };
+                    let Some((rel, bytes)) = slot.lock().ok().and_then(|mut t| t.take()) else {
+                        continue;
+                    };
+                    let Some(lang) = Lang::for_path(Path::new(&rel)) else {
+                        continue;
+                    };
+                    // What the walk leaves out: policy files and tool caches.
+                    let name = rel.rsplit('/').next().unwrap_or(&rel);
+                    if crate::config::POLICY_FILE_NAMES.contains(&name)
+                        || rel.split('/').any(|c| walk::TOOL_CACHES.contains(&c))
+                    {
+                        continue;
+                    }
+                    let policy_path = self.policy_path(&anchors, &root.join(&rel));
+                    if policy_path
+                        .as_deref()
+                        .is_some_and(|p| self.policy.is_ignored(p))
+                    {
+                        continue;
+                    }
+                    let outcome = if bytes.len() as u64 > opts.max_file_size {
+                        ReadOutcome::Skipped(SkipReason::TooLarge {
+                            bytes: bytes.len() as u64,
+                            limit: opts.max_file_size,
+                        })
+                    } else if bytes[..bytes.len().min(8192)].contains(&0) {
+                        ReadOutcome::Skipped(SkipReason::Binary)
+                    } else {
+                        self.extract_bytes(&rel, lang, bytes, opts)
+                    };
+                    let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+                    out.stats.files_seen += 1;
+                    match outcome {
+                        ReadOutcome::Skipped(reason) => out.skipped.push((rel, reason)),
+                        ReadOutcome::Filtered => {}
+                        ReadOutcome::Parsed { facts, lossy } => {
+                            out.stats.files_parsed += 1;
+                            if lossy {
+                                out.stats.invalid_utf8.push(rel.clone());
+                            }
+                            out.files.push(FileResult {
+                                path: rel,
+                                policy_path,
+                                lang,
+                                facts,
+                            });
+                        }
+                    }
+                });
+            }
+        });
+        let mut scan = out.into_inner().unwrap_or_else(|e| e.into_inner());
+        scan.files.sort_by(|a, b| a.path.cmp(&b.path));
+        scan.skipped.sort();
+        scan.stats.invalid_utf8.sort();
+        scan
+    }
+
+    /// Prefilter and extract one file's bytes (`rel`: its reported path).
+    fn extract_bytes(
+        &self,
+        rel: &str,
+        lang: Lang,
+        bytes: Vec<u8>,
+        opts: &ScanOptions,
+    ) -> ReadOutcome {
         let cx = self.context();
         let hits = self.prefilter.scan(&cx, lang, &bytes);
         if !opts.no_prefilter && !hits.wanted {
@@ -315,7 +406,7 @@ impl<'p> Engine<'p> {
                 self.extract(ex, lang, &text, hits)
             }
         });
-        facts.in_file(&entry.rel);
+        facts.in_file(rel);
         ReadOutcome::Parsed { facts, lossy }
     }
 

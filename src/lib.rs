@@ -20,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod git;
 pub mod lang;
 pub mod prefilter;
 pub mod report;
