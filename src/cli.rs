@@ -72,6 +72,10 @@ pub enum Command {
     /// Inventory: every model reference and call site with its limit and monthly estimate.
     /// Never fails on policy.
     Scan(ScanArgs),
+    /// The cost impact of a change: call sites changed, moved, added or removed between the
+    /// base revision and the head, with before/after monthly cost and the budgets. Never fails
+    /// on policy (`check --base` does).
+    Diff(DiffArgs),
     /// Look up the pricing catalog: prices per 1M tokens, context window, maximum output,
     /// deprecation and replacement.
     Models(ModelsArgs),
@@ -103,6 +107,43 @@ pub struct CheckArgs {
     /// Lowest diagnostic level that fails the run (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// What a diff compares.
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// Compare against this revision (its merge-base with the head, as a pull request's diff):
+    /// only findings the change brings fail, and the budgets apply.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// The head revision (default: the working tree, staged and unstaged edits included).
+    #[arg(long, value_name = "REV", requires = "base")]
+    pub head: Option<String>,
+    /// With --base: report the findings of every call site, not only of added and changed ones.
+    #[arg(long, requires = "base")]
+    pub all: bool,
+}
+
+/// `costlint diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The folder of the repository to compare (one).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Compare against this revision (its merge-base with the head, as a pull request's diff).
+    #[arg(long, value_name = "REV")]
+    pub base: String,
+    /// The head revision (default: the working tree, staged and unstaged edits included).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Report the findings of every call site, not only of added and changed ones.
+    #[arg(long)]
+    pub all: bool,
+    /// Files larger than this many bytes are skipped (and listed in the summary).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::engine::DEFAULT_MAX_FILE_SIZE)]
+    pub max_filesize: u64,
 }
 
 #[derive(Debug, Args)]

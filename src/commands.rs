@@ -3,7 +3,7 @@
 use crate::catalog::{Catalog, ModelInfo};
 use crate::checks;
 use crate::cli::{
-    CheckArgs, Cli, Color, Command, ExplainArgs, FailOn, InitArgs, ModelsArgs, ScanArgs,
+    CheckArgs, Cli, Color, Command, DiffArgs, ExplainArgs, FailOn, InitArgs, ModelsArgs, ScanArgs,
 };
 use crate::config::Policy;
 use crate::date::Date;
@@ -25,6 +25,7 @@ pub fn run(cli: &Cli) -> Outcome {
     match &cli.command {
         Command::Check(args) => check(cli, args),
         Command::Scan(args) => scan(cli, args),
+        Command::Diff(args) => diff(cli, args),
         Command::Models(args) => models(cli, args),
         Command::Init(args) => init(cli, args),
         Command::Explain(args) => explain(cli, args),
@@ -141,7 +142,24 @@ fn print(cli: &Cli, report: &Report, root: &Path, mode: Mode) {
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
-    let (report, root) = run_scan(cli, &args.scan, Mode::Check)?;
+    let (report, root) = match &args.change.base {
+        Some(base) => {
+            let [path] = args.scan.paths.as_slice() else {
+                return Err(InputError::plain(format!(
+                    "`--base` compares one folder, {} were given",
+                    args.scan.paths.len()
+                ))
+                .with_help("pass the repository folder once, or no path for the current one"));
+            };
+            let req = crate::diff::DiffRequest {
+                base: base.clone(),
+                head: args.change.head.clone(),
+                all: args.change.all,
+            };
+            run_diff(cli, path, &req, args.scan.max_filesize, true)?
+        }
+        None => run_scan(cli, &args.scan, Mode::Check)?,
+    };
     print(cli, &report, &root, Mode::Check);
     let threshold = match args.fail_on {
         FailOn::Error => Some(Level::Error),
@@ -154,6 +172,48 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The head's report with its `diff` section, and the folder its paths are relative to.
+fn run_diff(
+    cli: &Cli,
+    path: &Path,
+    req: &crate::diff::DiffRequest,
+    max_file_size: u64,
+    run_checks: bool,
+) -> Result<(Report, PathBuf), InputError> {
+    check_paths(std::slice::from_ref(&path.to_path_buf()))?;
+    if !path.is_dir() {
+        return Err(InputError::plain(format!(
+            "`{}` is not a folder; a diff compares a repository folder",
+            path.display()
+        ))
+        .with_help("pass the repository folder, or no path for the current one"));
+    }
+    let policy = load_policy(cli, path)?;
+    let engine = Engine::new(&policy)?;
+    let opts = ScanOptions {
+        threads: cli.global.threads.map_or_else(default_threads, usize::from),
+        max_file_size,
+        no_prefilter: false,
+    };
+    let today = Date::today_checked().map_err(|why| {
+        InputError::plain(why)
+            .with_help("set COSTLINT_TODAY to a date such as 2026-11-25, or unset it")
+    })?;
+    let report = crate::diff::run(&engine, path, req, &opts, today, run_checks)?;
+    Ok((report, path.to_path_buf()))
+}
+
+fn diff(cli: &Cli, args: &DiffArgs) -> Outcome {
+    let req = crate::diff::DiffRequest {
+        base: args.base.clone(),
+        head: args.head.clone(),
+        all: args.all,
+    };
+    let (report, root) = run_diff(cli, &args.path, &req, args.max_filesize, true)?;
+    print(cli, &report, &root, Mode::Check);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {

@@ -274,11 +274,29 @@ pub struct CheckEntry {
     pub value: RawValue,
 }
 
-/// Limits on how much a change may add to the monthly estimate.
+/// Limits on how much a change may add to the monthly estimate (diff mode: `costlint diff`,
+/// `costlint check --base`). Each is written as a number (level `error`) or as
+/// `{ max: N, level: warning }`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Budget {
+    /// The most a change may add to the monthly total, in USD.
     pub max_monthly_increase_usd: Option<f64>,
+    /// The most a change may add to the monthly total, in percent of the total before it.
     pub max_monthly_increase_pct: Option<f64>,
+    /// The most the monthly total may be after the change, in USD.
+    pub max_monthly_usd: Option<f64>,
+    /// The level of each limit written, by key.
+    pub levels: Vec<(&'static str, crate::diagnostic::Level)>,
+}
+
+impl Budget {
+    /// The level of the limit at `key` (`max_monthly_usd`): `error` unless the policy says.
+    pub fn level(&self, key: &str) -> crate::diagnostic::Level {
+        self.levels
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(crate::diagnostic::Level::Error, |(_, l)| *l)
+    }
 }
 
 /// Files costlint does not scan.

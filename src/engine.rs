@@ -568,6 +568,7 @@ impl<'p> Engine<'p> {
             diagnostics,
             summary,
             files: scan.files,
+            diff: None,
         }
     }
 }
@@ -1176,6 +1177,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
     pub files: Vec<FileResult>,
+    /// The cost impact of a change, in diff mode (`--base`).
+    pub diff: Option<crate::diff::Diff>,
 }
 
 impl Report {
@@ -1201,6 +1204,7 @@ impl Report {
             diagnostics: Vec::new(),
             summary: reports[0].summary.clone(),
             files: Vec::new(),
+            diff: None,
         };
         for mut r in reports {
             let theirs: HashSet<String> = r.files.iter().map(|f| f.path.clone()).collect();

@@ -16,6 +16,7 @@ pub mod context;
 pub mod cost;
 pub mod date;
 pub mod diagnostic;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod extract;

@@ -85,7 +85,7 @@ const BAD: &[Bad] = &[
         line: 6,
         under: Some("max_monthly_increse_usd"),
         message: "unknown key `max_monthly_increse_usd` in `budget`",
-        help: "did you mean `max_monthly_increase_usd`? expected one of: `max_monthly_increase_usd`, `max_monthly_increase_pct`",
+        help: "did you mean `max_monthly_increase_usd`? expected one of: `max_monthly_increase_usd`, `max_monthly_increase_pct`, `max_monthly_usd`",
     },
     Bad {
         file: "wrong_type.yaml",

@@ -42,7 +42,12 @@ const OVERRIDE_KEYS: &[&str] = &[
 ];
 const MODELS_KEYS: &[&str] = &["allow", "deny"];
 const DENY_KEYS: &[&str] = &["id", "reason"];
-const BUDGET_KEYS: &[&str] = &["max_monthly_increase_usd", "max_monthly_increase_pct"];
+const BUDGET_KEYS: &[&str] = &[
+    "max_monthly_increase_usd",
+    "max_monthly_increase_pct",
+    "max_monthly_usd",
+];
+const BUDGET_LIMIT_KEYS: &[&str] = &["max", "level"];
 const IGNORE_KEYS: &[&str] = &["paths"];
 const PRICING_KEYS: &[&str] = &["file", "litellm"];
 const LEVELS: &[&str] = &["off", "note", "warning", "error"];
@@ -925,10 +930,37 @@ impl Cx<'_> {
 
     fn budget(&self, value: &Value, path: &KeyPath) -> Result<Budget> {
         let fields = self.fields(value, path, BUDGET_KEYS)?;
-        let amount = |key: &str| fields.get(key).map(|(p, v)| self.amount(v, &p)).transpose();
+        let mut levels = Vec::new();
+        // A number (the limit, at level error) or `{ max: N, level: warning }`.
+        let mut limit = |key: &'static str| -> Result<Option<f64>> {
+            let Some((p, v)) = fields.get(key) else {
+                return Ok(None);
+            };
+            if !matches!(v, Value::Mapping(_)) {
+                levels.push((key, Level::Error));
+                return self.amount(v, &p).map(Some);
+            }
+            let inner = self.fields(v, &p, BUDGET_LIMIT_KEYS)?;
+            let level = match inner.get("level") {
+                Some((lp, lv)) => self.level(lv, &lp)?,
+                None => Level::Error,
+            };
+            levels.push((key, level));
+            match inner.get("max") {
+                Some((mp, mv)) => self.amount(mv, &mp).map(Some),
+                None => Err(self
+                    .at_value(&p, format!("`{p}` needs `max`"), "no `max`")
+                    .with_help("write `{ max: 500, level: warning }`, or the number alone")),
+            }
+        };
+        let max_monthly_increase_usd = limit("max_monthly_increase_usd")?;
+        let max_monthly_increase_pct = limit("max_monthly_increase_pct")?;
+        let max_monthly_usd = limit("max_monthly_usd")?;
         Ok(Budget {
-            max_monthly_increase_usd: amount("max_monthly_increase_usd")?,
-            max_monthly_increase_pct: amount("max_monthly_increase_pct")?,
+            max_monthly_increase_usd,
+            max_monthly_increase_pct,
+            max_monthly_usd,
+            levels,
         })
     }
 

@@ -44,11 +44,90 @@ pub fn render(report: &Report, opts: &Options) -> String {
             out.push('\n');
         }
     }
-    if !opts.quiet || opts.mode == Mode::Scan {
+    if report.diff.is_none() && (!opts.quiet || opts.mode == Mode::Scan) {
         sites_table(report, &mut out);
     }
     summary(report, opts, &mut out);
+    if let Some(diff) = &report.diff {
+        diff_table(diff, &mut out);
+    }
     out
+}
+
+/// The cost impact of a change: the headline, the changed sites as a table, the unchanged
+/// total, the cost by model and the budget breaches.
+fn diff_table(diff: &crate::diff::Diff, out: &mut String) {
+    use super::markdown::{signed, signed_pct};
+    use crate::diff::{ChangeKind, SiteState};
+    let _ = writeln!(
+        out,
+        "\nCost impact: {}/month ({}), {} → {}; base {} ({}), head {}.",
+        signed(diff.monthly_delta),
+        diff.percent
+            .as_deref()
+            .map_or("new spend".to_string(), |p| format!("{}%", signed_pct(p))),
+        diff.monthly_before,
+        diff.monthly_after,
+        diff.base.commit.get(..7).unwrap_or(&diff.base.commit),
+        escape(&diff.base.rev),
+        escape(&diff.head.rev),
+    );
+    if diff.changes.is_empty() {
+        let _ = writeln!(out, "No call site changed.");
+    } else {
+        let both = |c: &crate::diff::SiteChange, f: &dyn Fn(&SiteState) -> String| match (
+            &c.before, &c.after,
+        ) {
+            (Some(b), Some(a)) if f(b) == f(a) => f(a),
+            (Some(b), Some(a)) => format!("{} → {}", f(b), f(a)),
+            (Some(b), None) => format!("{} → -", f(b)),
+            (None, Some(a)) => format!("- → {}", f(a)),
+            (None, None) => String::new(),
+        };
+        let rows: Vec<Vec<String>> = diff
+            .changes
+            .iter()
+            .map(|c| {
+                let at = c
+                    .shown()
+                    .map_or(String::new(), |s| format!("{}:{}", s.path, s.line));
+                let kind = match c.kind {
+                    ChangeKind::Changed => format!("changed ({})", c.what.join(", ")),
+                    ChangeKind::Moved => "moved".into(),
+                    ChangeKind::Added => "added".into(),
+                    ChangeKind::Removed => "removed".into(),
+                };
+                vec![
+                    at,
+                    kind,
+                    both(c, &|s| s.model.clone()),
+                    both(c, &|s| {
+                        s.limit.map_or("none".to_string(), crate::cost::thousands)
+                    }),
+                    both(c, &|s| s.monthly.map_or("n/a".into(), |m| m.to_string())),
+                    signed(c.monthly_delta),
+                ]
+            })
+            .collect();
+        super::table::render(
+            &["call site", "change", "model", "limit", "monthly", "delta"],
+            &rows,
+            &[false, false, false, false, true, true],
+            out,
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Unchanged: {} ({}/month).",
+        plural(diff.unchanged_sites as u64, "call site"),
+        diff.unchanged_monthly
+    );
+    for m in &diff.by_model {
+        let _ = writeln!(out, "  {}: {} → {}", escape(&m.model), m.before, m.after);
+    }
+    for b in &diff.budget {
+        let _ = writeln!(out, "Budget: {}", escape(b));
+    }
 }
 
 fn sites_table(report: &Report, out: &mut String) {

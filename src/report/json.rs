@@ -19,6 +19,8 @@ struct Output<'a> {
     limits: &'a [LimitEntry],
     diagnostics: Vec<DiagnosticOut<'a>>,
     summary: &'a Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a crate::diff::Diff>,
 }
 
 #[derive(Serialize)]
@@ -114,6 +116,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
         limits: &report.limits,
         diagnostics,
         summary: &report.summary,
+        diff: report.diff.as_ref(),
     };
     match serde_json::to_string_pretty(&out) {
         Ok(mut s) => {

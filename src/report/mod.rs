@@ -4,6 +4,7 @@
 pub mod escape;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod table;
 
 use crate::engine::Report;
@@ -14,6 +15,8 @@ pub enum Format {
     Human,
     /// The versioned machine-readable contract (see the README).
     Json,
+    /// The pull-request summary (with `--base`), for a PR comment or a job summary.
+    Markdown,
 }
 
 /// What the command was: `check` shows diagnostics; `scan` is the inventory only.
@@ -35,5 +38,6 @@ pub fn render(format: Format, report: &Report, opts: &Options) -> String {
     match format {
         Format::Human => human::render(report, opts),
         Format::Json => json::render(report, opts),
+        Format::Markdown => markdown::render(report, opts),
     }
 }
