@@ -609,3 +609,28 @@ fn discover_finds_the_nearest_policy_up_to_the_repository_root() {
         Some(canonical(&outer.join("costlint.yaml")))
     );
 }
+
+#[test]
+fn budget_limits_take_a_number_or_a_level() {
+    let text = "version: 1\nbudget:\n  max_monthly_increase_usd: 500\n  max_monthly_increase_pct: { max: 25, level: warning }\n  max_monthly_usd: { max: 20000 }\n";
+    let policy = match Policy::parse("costlint.yaml", text, Path::new("")) {
+        Ok(p) => p,
+        Err(e) => panic!("{}", render(&e)),
+    };
+    let b = &policy.budget;
+    assert_eq!(b.max_monthly_increase_usd, Some(500.0));
+    assert_eq!(b.max_monthly_increase_pct, Some(25.0));
+    assert_eq!(b.max_monthly_usd, Some(20000.0));
+    assert_eq!(b.level("max_monthly_increase_usd"), Level::Error);
+    assert_eq!(b.level("max_monthly_increase_pct"), Level::Warning);
+    assert_eq!(b.level("max_monthly_usd"), Level::Error);
+
+    let bad = "version: 1\nbudget:\n  max_monthly_usd: { max: 1, level: warn }\n";
+    let e = match Policy::parse("costlint.yaml", bad, Path::new("")) {
+        Ok(_) => panic!("a bad level parses"),
+        Err(e) => e,
+    };
+    assert!(render(&e).contains("did you mean `warning`?"), "{}", render(&e));
+    let bad = "version: 1\nbudget:\n  max_monthly_usd: { level: warning }\n";
+    assert!(Policy::parse("costlint.yaml", bad, Path::new("")).is_err());
+}
