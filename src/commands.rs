@@ -126,6 +126,9 @@ fn print(cli: &Cli, report: &Report, root: &Path, mode: Mode) {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let read = |rel: &str| -> Option<String> {
+        if let Some(text) = report.texts.get(rel) {
+            return Some(text.clone());
+        }
         let bytes = std::fs::read(root.join(rel)).ok()?;
         Some(String::from_utf8_lossy(&bytes).into_owned())
     };

@@ -170,12 +170,20 @@ pub fn run(
         req.head.as_ref().map(|_| head_commit.as_str()),
     )?;
 
+    // For a `--head` revision, its texts, kept for the report's snippets.
+    let mut head_texts: HashMap<String, Vec<u8>> = HashMap::new();
     let head_scan = match &req.head {
         None => engine.scan_from(&[root.to_path_buf()], root, opts),
         Some(_) => {
             let files = repo.files(&head_commit)?;
             let texts = repo.read(&head_commit, &files)?;
-            engine.scan_texts(root, texts.into_iter().collect(), opts)
+            let scan = engine.scan_texts(root, texts.clone().into_iter().collect(), opts);
+            let kept: HashSet<&str> = scan.files.iter().map(|f| f.path.as_str()).collect();
+            head_texts = texts
+                .into_iter()
+                .filter(|(p, _)| kept.contains(p.as_str()))
+                .collect();
+            scan
         }
     };
     // The base: the head's unchanged files, and the base texts of the changed ones.
@@ -227,6 +235,10 @@ pub fn run(
     head.summary.warnings = count(Level::Warning);
     head.summary.notes = count(Level::Note);
     head.diff = Some(diff);
+    head.texts = head_texts
+        .into_iter()
+        .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+        .collect();
     Ok(head)
 }
 

@@ -569,6 +569,7 @@ impl<'p> Engine<'p> {
             summary,
             files: scan.files,
             diff: None,
+            texts: HashMap::new(),
         }
     }
 }
@@ -1179,6 +1180,9 @@ pub struct Report {
     pub files: Vec<FileResult>,
     /// The cost impact of a change, in diff mode (`--base`).
     pub diff: Option<crate::diff::Diff>,
+    /// Texts of files that are not on disk as reported (a `--head` revision's), by path, for
+    /// reports that show snippets.
+    pub texts: HashMap<String, String>,
 }
 
 impl Report {
@@ -1205,6 +1209,7 @@ impl Report {
             summary: reports[0].summary.clone(),
             files: Vec::new(),
             diff: None,
+            texts: HashMap::new(),
         };
         for mut r in reports {
             let theirs: HashSet<String> = r.files.iter().map(|f| f.path.clone()).collect();

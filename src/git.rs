@@ -55,17 +55,25 @@ impl Repo {
         let repo = Repo {
             dir: dir.to_path_buf(),
         };
-        match repo.git(&["rev-parse", "--is-inside-work-tree"]) {
-            Ok(out) if out.trim() == "true" => Ok(repo),
-            _ => Err(InputError::plain(format!(
-                "`{}` is not inside a git repository's working tree",
-                dir.display()
-            ))
-            .with_help(
-                "a diff compares two revisions of a git repository: run it inside a clone, \
-                 or use `costlint check` without `--base` on plain folders",
-            )),
-        }
+        let why = match repo.git(&["rev-parse", "--is-inside-work-tree"]) {
+            Ok(out) if out.trim() == "true" => return Ok(repo),
+            Ok(_) => String::new(),
+            Err(e) => e,
+        };
+        // Git's own words say why (no repository, or one git refuses: `safe.directory`).
+        let said = why
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| format!(" (git: {})", l.trim()))
+            .unwrap_or_default();
+        Err(InputError::plain(format!(
+            "`{}` is not inside a git repository's working tree{said}",
+            dir.display()
+        ))
+        .with_help(
+            "a diff compares two revisions of a git repository: run it inside a clone, \
+             or use `costlint check` without `--base` on plain folders",
+        ))
     }
 
     /// Runs `git args` in the repository folder: its standard output, or its standard error.

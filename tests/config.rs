@@ -630,7 +630,11 @@ fn budget_limits_take_a_number_or_a_level() {
         Ok(_) => panic!("a bad level parses"),
         Err(e) => e,
     };
-    assert!(render(&e).contains("did you mean `warning`?"), "{}", render(&e));
+    assert!(
+        render(&e).contains("did you mean `warning`?"),
+        "{}",
+        render(&e)
+    );
     let bad = "version: 1\nbudget:\n  max_monthly_usd: { level: warning }\n";
     assert!(Policy::parse("costlint.yaml", bad, Path::new("")).is_err());
 }

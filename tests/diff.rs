@@ -547,3 +547,29 @@ mod golden {
         settings().bind(|| insta::assert_snapshot!("diff__markdown_large", shown));
     }
 }
+
+#[test]
+fn a_head_revision_is_read_from_git_snippets_included() {
+    let dir = repo(&[
+        ("costlint.yaml", DEPRECATED_POLICY),
+        ("summarize.py", &call("gpt-5.4", 8000)),
+    ]);
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    write(dir.path(), &[("fresh.py", RETIRED)]);
+    commit(dir.path(), "retired model");
+    git(dir.path(), &["checkout", "-q", "main"]);
+    // fresh.py is not on disk: the diagnostic's snippet comes from the revision.
+    let out = costlint(
+        dir.path(),
+        &[
+            "check", "--base", "main", "--head", "feature", "--color", "never",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("claude-3-7-sonnet-20250219\", max_tokens=1000)"),
+        "{text}"
+    );
+    assert!(text.contains("added"), "{text}");
+}
