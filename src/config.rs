@@ -185,6 +185,9 @@ pub struct UsagePolicy {
     pub default: Usage,
     /// Tried in order; the first whose globs match a file's path applies.
     pub overrides: Vec<UsageOverride>,
+    /// Usage of single call sites, keyed by the site key `costlint scan` prints (`site_key`):
+    /// laid over the default and the path override, under an in-code hint.
+    pub sites: BTreeMap<String, UsageChange>,
 }
 
 impl Default for UsagePolicy {
@@ -193,6 +196,7 @@ impl Default for UsagePolicy {
             days_per_month: DEFAULT_DAYS_PER_MONTH,
             default: Usage::default(),
             overrides: Vec::new(),
+            sites: BTreeMap::new(),
         }
     }
 }
@@ -236,6 +240,25 @@ impl UsageOverride {
     }
 
     /// `base` with this override's fields laid over it.
+    pub fn apply(&self, base: Usage) -> Usage {
+        Usage {
+            calls_per_day: self.calls_per_day.unwrap_or(base.calls_per_day),
+            input_tokens: self.input_tokens.unwrap_or(base.input_tokens),
+            cached_input_tokens: self.cached_input_tokens.unwrap_or(base.cached_input_tokens),
+        }
+    }
+}
+
+/// The usage fields an entry of `usage.sites` sets (calls a day; tokens a call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UsageChange {
+    pub calls_per_day: Option<u64>,
+    pub input_tokens: Option<u64>,
+    pub cached_input_tokens: Option<u64>,
+}
+
+impl UsageChange {
+    /// `base` with these fields laid over it.
     pub fn apply(&self, base: Usage) -> Usage {
         Usage {
             calls_per_day: self.calls_per_day.unwrap_or(base.calls_per_day),

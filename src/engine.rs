@@ -436,9 +436,24 @@ impl<'p> Engine<'p> {
             for s in &file.facts.sites {
                 let r = &file.facts.refs[s.model];
                 let limit = s.limit.map(|l| file.facts.limits[l].clone());
+                let param = limit.as_ref().map_or("", |l| l.param.as_str());
+                let stem = sites::SiteKey::stem(
+                    &file.path,
+                    s.enclosing.as_deref().unwrap_or(""),
+                    s.key.as_deref().unwrap_or(""),
+                    param,
+                );
+                let n = occurrences.entry(stem.clone()).or_insert(0);
+                *n += 1;
+                let site_key = sites::SiteKey::new(stem, *n);
                 let hint = usage_hint(&file.facts, s.span.start_byte);
-                let usage =
-                    usage::for_site(self.policy, &file.path, file.policy_path.as_deref(), hint);
+                let usage = usage::for_site(
+                    self.policy,
+                    &file.path,
+                    file.policy_path.as_deref(),
+                    Some(&site_key.text),
+                    hint,
+                );
                 let info = sites::model_info(&self.catalog, &r.resolution);
                 let cost = match sites::price(info, limit.as_ref(), &usage) {
                     Ok(c) => Some(c),
@@ -452,16 +467,6 @@ impl<'p> Engine<'p> {
                         None
                     }
                 };
-                let param = limit.as_ref().map_or("", |l| l.param.as_str());
-                let stem = sites::SiteKey::stem(
-                    &file.path,
-                    s.enclosing.as_deref().unwrap_or(""),
-                    s.key.as_deref().unwrap_or(""),
-                    param,
-                );
-                let n = occurrences.entry(stem.clone()).or_insert(0);
-                *n += 1;
-                let site_key = sites::SiteKey::new(stem, *n);
                 let id = site_key.id();
                 sites.push(Site {
                     id,
@@ -607,7 +612,7 @@ impl Engine<'_> {
                 None => {
                     let hint = usage_hint(facts, l.span.start_byte);
                     let at = file.policy_path.as_deref();
-                    usage::for_site(self.policy, &file.path, at, hint).calls_per_day > 0
+                    usage::for_site(self.policy, &file.path, at, None, hint).calls_per_day > 0
                 }
             };
             out.push(sites::LimitEntry {

@@ -23,20 +23,29 @@ pub struct AppliedUsage {
 /// folder holding the policy, which its override globs are matched against (`None` when the
 /// file is outside that folder, or the policy is the embedded default: no override applies).
 /// Test code (`test_paths` in `rules/shapes.yaml`) runs at zero calls a day unless a path
-/// override or a hint says otherwise.
+/// override, a `usage.sites` entry for `site_key` or a hint says otherwise.
 pub fn for_site(
     policy: &Policy,
     rel_path: &str,
     policy_path: Option<&str>,
+    site_key: Option<&str>,
     hint: Option<(u32, UsageHint)>,
 ) -> AppliedUsage {
     let over = policy_path.and_then(|p| policy.usage_override_for(p));
     let base = over.map_or(policy.usage.default, |o| o.apply(policy.usage.default));
-    let test = over.is_none() && ShapeRules::get().is_test_path(rel_path);
+    let site = site_key.and_then(|k| policy.usage.sites.get(k));
+    let test = over.is_none() && site.is_none() && ShapeRules::get().is_test_path(rel_path);
     let mut source = match over {
         Some(o) => format!("override {}", o.paths.join(", ")),
         None if test => "test code".to_string(),
         None => "policy default".to_string(),
+    };
+    let base = match (site, site_key) {
+        (Some(change), Some(key)) => {
+            source = format!("{source} + usage.sites `{key}`");
+            change.apply(base)
+        }
+        _ => base,
     };
     let mut usage = AppliedUsage {
         calls_per_day: if test { 0 } else { base.calls_per_day },

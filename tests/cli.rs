@@ -468,3 +468,42 @@ fn models_resolves_a_name_as_written_then_lists_its_routes() {
         "{text}"
     );
 }
+
+/// `usage.sites` gives one call site its own volume, keyed by the site key `scan` prints; an
+/// entry that sets nothing is bad input.
+#[test]
+fn usage_sites_set_the_volume_of_one_call_site() {
+    let tmp = repo_with(
+        "app.py",
+        "a = client.chat.completions.create(model=\"gpt-5.4\", max_tokens=8000, messages=m)\n\
+         b = client.chat.completions.create(model=\"gpt-5.4\", max_tokens=8000, messages=m)\n",
+    );
+    let scan = json(&costlint(tmp.path(), &["scan", "--format", "json", "."]));
+    let key = scan["sites"][1]["site_key"]
+        .as_str()
+        .expect("a site key")
+        .to_string();
+    let policy = format!(
+        "version: 1\nusage:\n  default: {{ calls_per_day: 500, input_tokens: 0 }}\n  sites:\n    \"{key}\": {{ calls_per_day: 20000 }}\n"
+    );
+    std::fs::write(tmp.path().join("costlint.yaml"), policy).expect("policy");
+    let out = json(&costlint(tmp.path(), &["scan", "--format", "json", "."]));
+    let monthly: Vec<&str> = out["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|s| s["cost"]["monthly"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(monthly, ["1800.00", "72000.00"]);
+    let source = out["sites"][1]["usage"]["source"].as_str().unwrap_or("");
+    assert!(source.contains("usage.sites"), "{source}");
+
+    std::fs::write(
+        tmp.path().join("costlint.yaml"),
+        "version: 1\nusage:\n  sites:\n    x: {}\n",
+    )
+    .expect("policy");
+    let bad = costlint(tmp.path(), &["scan", "."]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("changes nothing"), "{}", stderr(&bad));
+}

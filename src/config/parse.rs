@@ -8,7 +8,8 @@
 use super::span::{first_duplicate_key, key_span, value_span};
 use super::{
     Budget, CheckEntry, DenyRule, Globs, IgnorePolicy, ModelsPolicy, Policy, PolicyOrigin,
-    PolicySource, PricingSource, Usage, UsageOverride, UsagePolicy, MAX_CALLS_PER_DAY, MAX_TOKENS,
+    PolicySource, PricingSource, Usage, UsageChange, UsageOverride, UsagePolicy, MAX_CALLS_PER_DAY,
+    MAX_TOKENS,
 };
 use crate::diagnostic::Level;
 use crate::error::{did_you_mean, offset_of, InputError};
@@ -32,7 +33,7 @@ const TOP_KEYS: &[&str] = &[
     "budget",
     "ignore",
 ];
-const USAGE_KEYS: &[&str] = &["days_per_month", "default", "overrides"];
+const USAGE_KEYS: &[&str] = &["days_per_month", "default", "overrides", "sites"];
 const USAGE_FIELDS: &[&str] = &["calls_per_day", "input_tokens", "cached_input_tokens"];
 const OVERRIDE_KEYS: &[&str] = &[
     "paths",
@@ -783,6 +784,27 @@ impl Cx<'_> {
             for (i, item) in items.iter().enumerate() {
                 let o = self.usage_override(item, &p.index(i), usage.default)?;
                 usage.overrides.push(o);
+            }
+        }
+        if let Some((p, v)) = fields.get("sites") {
+            for (key, entry) in self.entries(v, &p)? {
+                let at = p.key(&key);
+                let fields = self.fields(entry, &at, USAGE_FIELDS)?;
+                let [calls_per_day, input_tokens, cached_input_tokens] =
+                    self.usage_fields(&fields)?;
+                let change = UsageChange {
+                    calls_per_day,
+                    input_tokens,
+                    cached_input_tokens,
+                };
+                if change == UsageChange::default() {
+                    return Err(self
+                        .at_value(&at, format!("`{at}` changes nothing"), "no usage field")
+                        .with_help("set at least one of `calls_per_day`, `input_tokens`, `cached_input_tokens`"));
+                }
+                self.check_cached(&fields, change.apply(usage.default))?;
+                self.remember(&at);
+                usage.sites.insert(key, change);
             }
         }
         Ok(usage)
