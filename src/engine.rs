@@ -539,14 +539,24 @@ impl<'p> Engine<'p> {
                 .entry((s.path.as_str(), s.model.span.start_byte))
                 .or_insert(s.span.start_byte);
         }
-        let before = diagnostics.len();
+        let mut silenced = Vec::new();
         diagnostics.retain(|d| {
             let site = site_of.get(&(d.path.as_str(), d.span.start_byte)).copied();
-            !suppressed(d, by_path.get(d.path.as_str()).copied(), site, today)
+            match suppressed(d, by_path.get(d.path.as_str()).copied(), site, today) {
+                Some(reason) => {
+                    silenced.push(Suppressed {
+                        diagnostic: d.clone(),
+                        reason,
+                    });
+                    false
+                }
+                None => true,
+            }
         });
-        let suppressed = before - diagnostics.len();
+        let suppressed = silenced.len();
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diagnostics.dedup();
+        silenced.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
 
         let mut references = scan
             .files
@@ -571,6 +581,7 @@ impl<'p> Engine<'p> {
             sites,
             limits,
             diagnostics,
+            suppressed: silenced,
             summary,
             files: scan.files,
             diff: None,
@@ -902,22 +913,44 @@ fn usage_hint(facts: &FileFacts, at: usize) -> Option<(u32, crate::extract::Usag
     })
 }
 
-/// Is `d` silenced by a live `costlint: ignore[…]` covering its span or its call site?
-fn suppressed(d: &Diagnostic, file: Option<&FileResult>, site: Option<usize>, today: Date) -> bool {
-    let Some(file) = file else { return false };
+/// Is `d` silenced by a live `costlint: ignore[…]` covering its span or its call site? If so,
+/// `Some` with the directive's `reason`, if it gives one.
+fn suppressed(
+    d: &Diagnostic,
+    file: Option<&FileResult>,
+    site: Option<usize>,
+    today: Date,
+) -> Option<Option<String>> {
+    let file = file?;
     if d.check == "expired-suppression" || d.check == "invalid-directive" {
-        return false;
+        return None;
     }
     let places = [Some(d.span.start_byte), site];
     let places: Vec<usize> = places.into_iter().flatten().collect();
-    file.facts.directives.iter().any(|dir| match &dir.kind {
-        DirectiveKind::Ignore { checks, until, .. } => {
-            checks.iter().any(|c| c == d.check || c == "all")
+    file.facts
+        .directives
+        .iter()
+        .find_map(|dir| match &dir.kind {
+            DirectiveKind::Ignore {
+                checks,
+                until,
+                reason,
+            } => (checks.iter().any(|c| c == d.check || c == "all")
                 && until.is_none_or(|u| u >= today)
-                && places.iter().any(|&p| dir.covers(p))
-        }
-        DirectiveKind::Usage(_) => false,
-    })
+                && places.iter().any(|&p| dir.covers(p)))
+            .then(|| reason.clone()),
+            DirectiveKind::Usage(_) => None,
+        })
+}
+
+/// A diagnostic silenced by a `costlint: ignore[…]` directive: left out of every report but
+/// SARIF, which carries it with a suppression so that code scanning shows it as dismissed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The diagnostic as the check reported it.
+    pub diagnostic: Diagnostic,
+    /// The directive's `reason="…"`, when it gives one.
+    pub reason: Option<String>,
 }
 
 /// Every model reference, for the inventory.
@@ -1181,6 +1214,9 @@ pub struct Report {
     /// Every output-token limit found, in file order.
     pub limits: Vec<sites::LimitEntry>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The diagnostics that `costlint: ignore[…]` directives silenced, sorted like
+    /// `diagnostics`; `summary.suppressed` counts them.
+    pub suppressed: Vec<Suppressed>,
     pub summary: Summary,
     pub files: Vec<FileResult>,
     /// The cost impact of a change, in diff mode (`--base`).
@@ -1211,6 +1247,7 @@ impl Report {
             sites: Vec::new(),
             limits: Vec::new(),
             diagnostics: Vec::new(),
+            suppressed: Vec::new(),
             summary: reports[0].summary.clone(),
             files: Vec::new(),
             diff: None,
@@ -1231,6 +1268,11 @@ impl Report {
             merged
                 .diagnostics
                 .extend(r.diagnostics.into_iter().filter(|x| fresh(&x.path)));
+            merged.suppressed.extend(
+                r.suppressed
+                    .into_iter()
+                    .filter(|x| fresh(&x.diagnostic.path)),
+            );
             merged
                 .files
                 .extend(r.files.into_iter().filter(|x| fresh(&x.path)));
@@ -1255,6 +1297,9 @@ impl Report {
             .diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         merged.diagnostics.dedup();
+        merged
+            .suppressed
+            .sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
         merged.files.sort_by(|a, b| a.path.cmp(&b.path));
         merged.summary = Summary::merged(&merged, summaries);
         Some(merged)
