@@ -1,6 +1,6 @@
 //! Commands and flags (clap derive).
 
-use crate::report::Format;
+use crate::report::{concise, github, human, json, markdown, sarif, Emitter};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -46,6 +46,70 @@ pub struct Global {
     /// Print only diagnostics and the summary (no call-site table).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+}
+
+/// The output formats: one emitter each (`src/report/`), chosen here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics with source snippets, a table of call sites, the total and the assumptions.
+    Human,
+    /// The versioned machine-readable contract (see the README).
+    Json,
+    /// One line per diagnostic: `path:line:col: severity[check-id] message`.
+    Concise,
+    /// GitHub Actions workflow commands: an annotation per diagnostic, errors first.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// The pull-request summary (with `--base`), for a PR comment or a job summary.
+    Markdown,
+}
+
+impl Format {
+    /// The emitter that writes this format.
+    pub fn emitter(self) -> &'static dyn Emitter {
+        match self {
+            Format::Human => &human::Human,
+            Format::Json => &json::Json,
+            Format::Concise => &concise::Concise,
+            Format::Github => &github::Github,
+            Format::Sarif => &sarif::Sarif,
+            Format::Markdown => &markdown::Markdown,
+        }
+    }
+}
+
+/// Where `--output` sends a report: `FILE` (the `--format` output, instead of standard output)
+/// or `FORMAT=FILE` (that format, besides standard output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The format written there; `None`: the one `--format` names.
+    pub format: Option<Format>,
+    /// The file, created or truncated.
+    pub path: PathBuf,
+}
+
+/// `sarif=out.sarif` or `out.txt`. A prefix before `=` that is not a format name is part of
+/// the file name (write `./json=x` for a file named `json=x`).
+fn parse_output(s: &str) -> Result<Output, String> {
+    if let Some((name, path)) = s.split_once('=') {
+        if let Ok(format) = Format::from_str(name, true) {
+            if path.is_empty() {
+                return Err(format!("`{name}=` needs a file name after `=`"));
+            }
+            return Ok(Output {
+                format: Some(format),
+                path: PathBuf::from(path),
+            });
+        }
+    }
+    if s.is_empty() {
+        return Err("needs a file name".to_string());
+    }
+    Ok(Output {
+        format: None,
+        path: PathBuf::from(s),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,6 +162,13 @@ pub struct ScanArgs {
     /// costlint itself).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
+    /// Write the report to FILE instead of standard output; `FORMAT=FILE` writes that format
+    /// there besides the standard output (`--output sarif=costlint.sarif`). Repeatable.
+    #[arg(long, value_name = "[FORMAT=]FILE", value_parser = parse_output)]
+    pub output: Vec<Output>,
+    /// Print counts per check and per model instead of the findings (JSON with --format json).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Args)]

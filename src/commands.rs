@@ -3,7 +3,8 @@
 use crate::catalog::{Catalog, ModelInfo};
 use crate::checks;
 use crate::cli::{
-    CheckArgs, Cli, Color, Command, DiffArgs, ExplainArgs, FailOn, InitArgs, ModelsArgs, ScanArgs,
+    CheckArgs, Cli, Color, Command, DiffArgs, ExplainArgs, FailOn, Format, InitArgs, ModelsArgs,
+    Output, ScanArgs,
 };
 use crate::config::Policy;
 use crate::date::Date;
@@ -11,7 +12,7 @@ use crate::diagnostic::Level;
 use crate::engine::{default_threads, Engine, Report, ScanOptions};
 use crate::error::InputError;
 use crate::report::escape::escape;
-use crate::report::{self, Format, Mode};
+use crate::report::{self, Mode};
 use crate::walk;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -119,12 +120,17 @@ fn run_scan(cli: &Cli, args: &ScanArgs, mode: Mode) -> Result<(Report, PathBuf),
     Ok((report, root))
 }
 
-fn print(cli: &Cli, report: &Report, root: &Path, mode: Mode) {
-    let color = match cli.global.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+/// Writes the report: the `--format` output (or `--statistics`) to standard output or to a
+/// plain `--output FILE`, and each `--output FORMAT=FILE` in its format. A file that cannot be
+/// written is bad input.
+fn print(
+    cli: &Cli,
+    output: &[Output],
+    statistics: bool,
+    report: &Report,
+    root: &Path,
+    mode: Mode,
+) -> Result<(), InputError> {
     let read = |rel: &str| -> Option<String> {
         if let Some(text) = report.texts.get(rel) {
             return Some(text.clone());
@@ -132,16 +138,54 @@ fn print(cli: &Cli, report: &Report, root: &Path, mode: Mode) {
         let bytes = std::fs::read(root.join(rel)).ok()?;
         Some(String::from_utf8_lossy(&bytes).into_owned())
     };
-    let opts = report::Options {
+    let options = |color: bool| report::Options {
         mode,
         color,
         quiet: cli.global.quiet,
         read: &read,
     };
-    let text = report::render(cli.global.format, report, &opts);
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    let counts = report::statistics::Statistics {
+        json: cli.global.format == Format::Json,
+    };
+    let main: &dyn report::Emitter = if statistics {
+        &counts
+    } else {
+        cli.global.format.emitter()
+    };
+    let mut to_stdout = true;
+    for target in output {
+        let emitter = match target.format {
+            Some(format) => format.emitter(),
+            None => {
+                to_stdout = false;
+                main
+            }
+        };
+        let cannot = |e: std::io::Error| {
+            InputError::plain(format!("cannot write `{}`: {e}", target.path.display()))
+                .in_file(target.path.display().to_string())
+        };
+        let file = std::fs::File::create(&target.path).map_err(cannot)?;
+        let mut file = std::io::BufWriter::new(file);
+        emitter
+            .emit(report, &options(false), &mut file)
+            .and_then(|()| file.flush())
+            .map_err(cannot)?;
+    }
+    if to_stdout {
+        let color = match cli.global.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`costlint check | head`) is not bad input.
+        let _ = main.emit(report, &options(color), &mut out);
+        let _ = out.flush();
+    }
+    Ok(())
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
@@ -163,7 +207,14 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
         }
         None => run_scan(cli, &args.scan, Mode::Check)?,
     };
-    print(cli, &report, &root, Mode::Check);
+    print(
+        cli,
+        &args.scan.output,
+        args.scan.statistics,
+        &report,
+        &root,
+        Mode::Check,
+    )?;
     let threshold = match args.fail_on {
         FailOn::Error => Some(Level::Error),
         FailOn::Warning => Some(Level::Warning),
@@ -215,13 +266,20 @@ fn diff(cli: &Cli, args: &DiffArgs) -> Outcome {
         all: args.all,
     };
     let (report, root) = run_diff(cli, &args.path, &req, args.max_filesize, true)?;
-    print(cli, &report, &root, Mode::Check);
+    print(cli, &[], false, &report, &root, Mode::Check)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
     let (report, root) = run_scan(cli, args, Mode::Scan)?;
-    print(cli, &report, &root, Mode::Scan);
+    print(
+        cli,
+        &args.output,
+        args.statistics,
+        &report,
+        &root,
+        Mode::Scan,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,8 +2,8 @@
 //! (0 clean, 1 policy violations, 2 bad input).
 
 use clap::Parser;
-use costlint::cli::{Cli, Color};
-use costlint::report::{self, Format};
+use costlint::cli::{Cli, Color, Format};
+use costlint::report;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 

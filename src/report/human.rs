@@ -3,12 +3,24 @@
 //! Every piece of repository text goes through [`super::escape`] on its way out.
 
 use super::escape::{escape, escape_source};
-use super::{Mode, Options};
+use super::{Emitter, Mode, Options};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::engine::Report;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
 use std::fmt::{self, Write as _};
+use std::io;
 
+/// The human format (`--format human`, the default).
+pub struct Human;
+
+impl Emitter for Human {
+    fn emit(&self, report: &Report, opts: &Options, out: &mut dyn io::Write) -> io::Result<()> {
+        out.write_all(render(report, opts).as_bytes())
+    }
+}
+
+/// The human report as text: diagnostics with snippets (`check` only), the call-site table
+/// (unless `quiet`), and the summary.
 pub fn render(report: &Report, opts: &Options) -> String {
     let mut out = String::new();
     if opts.mode == Mode::Check {
@@ -298,7 +310,7 @@ fn not_scanned(files: &[crate::engine::NotScanned], out: &mut String) {
 }
 
 /// `1 file`, `2 files`.
-fn plural(n: u64, word: &str) -> String {
+pub(crate) fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -368,5 +380,23 @@ impl miette::Diagnostic for Shown<'_> {
             ));
         }
         Some(Box::new(labels.into_iter()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sample;
+    use super::super::Mode;
+
+    #[test]
+    fn check() {
+        let report = sample::report();
+        insta::assert_snapshot!(sample::emit(&super::Human, &report, Mode::Check));
+    }
+
+    #[test]
+    fn scan() {
+        let report = sample::report();
+        insta::assert_snapshot!(sample::emit(&super::Human, &report, Mode::Scan));
     }
 }

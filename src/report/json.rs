@@ -2,13 +2,24 @@
 //! renames bump `version`. Paths are relative to the scanned root with `/`; lines and columns
 //! are 1-based, columns in characters; money is a decimal string with two places.
 
-use super::{Mode, Options};
+use super::{Emitter, Mode, Options};
 use crate::engine::{Reference, Report, Summary};
 use crate::sites::{LimitEntry, SiteCost, SiteModel};
 use crate::usage::AppliedUsage;
 use serde::Serialize;
+use std::io;
 
+/// The version of the JSON contract, in every JSON object costlint prints.
 pub const VERSION: u32 = 1;
+
+/// The JSON format (`--format json`).
+pub struct Json;
+
+impl Emitter for Json {
+    fn emit(&self, report: &Report, opts: &Options, out: &mut dyn io::Write) -> io::Result<()> {
+        out.write_all(render(report, opts).as_bytes())
+    }
+}
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -64,6 +75,7 @@ struct DiagnosticOut<'a> {
     help: Option<&'a str>,
 }
 
+/// The report as pretty-printed JSON, with a final newline.
 pub fn render(report: &Report, opts: &Options) -> String {
     let sites = report
         .sites
@@ -158,4 +170,16 @@ pub fn error(e: &crate::error::InputError) -> String {
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sample;
+    use super::super::Mode;
+
+    #[test]
+    fn check() {
+        let report = sample::report();
+        insta::assert_snapshot!(sample::emit(&super::Json, &report, Mode::Check));
+    }
 }

@@ -8,7 +8,7 @@
 //! link, an HTML tag or a mention, nor break the table.
 
 use super::escape::escape;
-use super::{Mode, Options};
+use super::{Emitter, Mode, Options};
 use crate::cost::{thousands, Money};
 use crate::diff::{ChangeKind, Diff, SiteChange, SiteState};
 use crate::engine::Report;
@@ -19,6 +19,20 @@ pub const MAX_CHARS: usize = 65_536;
 
 /// Room kept for everything but the table's rows.
 const RESERVED: usize = 8_000;
+
+/// The markdown format (`--format markdown`).
+pub struct Markdown;
+
+impl Emitter for Markdown {
+    fn emit(
+        &self,
+        report: &Report,
+        opts: &Options,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(render(report, opts).as_bytes())
+    }
+}
 
 /// The summary of `report`.
 pub fn render(report: &Report, opts: &Options) -> String {
