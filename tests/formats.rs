@@ -164,3 +164,39 @@ fn concise_and_statistics_on_the_every_check_fixture() {
         .as_array()
         .is_some_and(|c| c.len() >= 11));
 }
+
+#[test]
+fn github_output_holds_one_command_per_diagnostic_whatever_the_names() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let name = "x\n::set-output name=a::b\n.py";
+    std::fs::write(
+        tmp.path().join(name),
+        "create(model=\"gpt-5.5-pro\", max_tokens=100)\n\
+         # costlint: ignore[::set-output name=a::b]\n\
+         create(model=\"gpt-5-mini\")\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        tmp.path().join("costlint.yaml"),
+        "version: 1\nmodels:\n  deny:\n    - id: gpt-5.5-pro\n      reason: \"no\\n::set-output name=a::b\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let json = costlint(tmp.path(), &["check", "--format", "json", "."]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let count = json["diagnostics"].as_array().map_or(0, Vec::len);
+    assert!(count >= 3, "{json}");
+    let out = costlint(tmp.path(), &["check", "--format", "github", "."]);
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), count, "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("::")).count(),
+        count,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("file=x%0A%3A%3Aset-output name=a%3A%3Ab%0A.py,"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\n::set-output"), "{stdout}");
+}
