@@ -126,10 +126,12 @@ fn print(cli: &Cli, report: &Report, root: &Path, mode: Mode) {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let read = |rel: &str| -> Option<String> {
-        if let Some(text) = report.texts.get(rel) {
-            return Some(text.clone());
-        }
-        let bytes = std::fs::read(root.join(rel)).ok()?;
+        let mut bytes = match report.texts.get(rel) {
+            Some(text) => text.clone().into_bytes(),
+            None => std::fs::read(root.join(rel)).ok()?,
+        };
+        // Lines as the scan counted them: a lone carriage return is a line break.
+        crate::engine::editor_line_breaks(&mut bytes);
         Some(String::from_utf8_lossy(&bytes).into_owned())
     };
     let opts = report::Options {
@@ -138,9 +140,9 @@ fn print(cli: &Cli, report: &Report, root: &Path, mode: Mode) {
         quiet: cli.global.quiet,
         read: &read,
     };
-    let text = report::render(cli.global.format, report, &opts);
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
+    // Written as it is produced: a large repository's JSON is never held whole.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let _ = report::write(cli.global.format, report, &opts, &mut out);
     let _ = out.flush();
 }
 

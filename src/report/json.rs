@@ -64,7 +64,8 @@ struct DiagnosticOut<'a> {
     help: Option<&'a str>,
 }
 
-pub fn render(report: &Report, opts: &Options) -> String {
+/// The report as JSON, written to `out` as it is serialised.
+pub fn write(report: &Report, opts: &Options, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let sites = report
         .sites
         .iter()
@@ -105,7 +106,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
             })
             .collect()
     };
-    let out = Output {
+    let doc = Output {
         version: VERSION,
         tool: Tool {
             name: "costlint",
@@ -118,11 +119,15 @@ pub fn render(report: &Report, opts: &Options) -> String {
         summary: &report.summary,
         diff: report.diff.as_ref(),
     };
-    match serde_json::to_string_pretty(&out) {
-        Ok(mut s) => {
-            s.push('\n');
-            s
-        }
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// The report as one JSON string.
+pub fn render(report: &Report, opts: &Options) -> String {
+    let mut out = Vec::new();
+    match write(report, opts, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
         Err(e) => format!("{{\"error\": \"cannot serialise the report: {e}\"}}\n"),
     }
 }

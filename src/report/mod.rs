@@ -34,10 +34,26 @@ pub struct Options<'a> {
     pub read: &'a dyn Fn(&str) -> Option<String>,
 }
 
+/// The report in `format`, as one string.
 pub fn render(format: Format, report: &Report, opts: &Options) -> String {
     match format {
         Format::Human => human::render(report, opts),
         Format::Json => json::render(report, opts),
         Format::Markdown => markdown::render(report, opts),
+    }
+}
+
+/// The report in `format`, written to `out` as it is produced: the same bytes as [`render`],
+/// without holding a whole repository's JSON in memory.
+pub fn write(
+    format: Format,
+    report: &Report,
+    opts: &Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => out.write_all(human::render(report, opts).as_bytes()),
+        Format::Json => json::write(report, opts, out),
+        Format::Markdown => out.write_all(markdown::render(report, opts).as_bytes()),
     }
 }
