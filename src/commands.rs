@@ -132,10 +132,12 @@ fn print(
     mode: Mode,
 ) -> Result<(), InputError> {
     let read = |rel: &str| -> Option<String> {
-        if let Some(text) = report.texts.get(rel) {
-            return Some(text.clone());
-        }
-        let bytes = std::fs::read(root.join(rel)).ok()?;
+        let mut bytes = match report.texts.get(rel) {
+            Some(text) => text.clone().into_bytes(),
+            None => std::fs::read(root.join(rel)).ok()?,
+        };
+        // Lines as the scan counted them: a lone carriage return is a line break.
+        crate::engine::editor_line_breaks(&mut bytes);
         Some(String::from_utf8_lossy(&bytes).into_owned())
     };
     let options = |color: bool| report::Options {

@@ -133,7 +133,16 @@ impl<'p> Engine<'p> {
         text: &str,
     ) -> Option<FileResult> {
         let lang = Lang::for_path(Path::new(rel))?;
-        let mut facts = self.extract(extractor, lang, text, None);
+        let text = match text.contains('\r') {
+            true => {
+                let mut bytes = text.as_bytes().to_vec();
+                editor_line_breaks(&mut bytes);
+                // A line feed for a carriage return leaves UTF-8 valid.
+                Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+            }
+            false => Cow::Borrowed(text),
+        };
+        let mut facts = self.extract(extractor, lang, &text, None);
         facts.in_file(rel);
         Some(FileResult {
             path: rel.to_string(),
@@ -299,7 +308,7 @@ impl<'p> Engine<'p> {
             Ok(b) => b,
             Err(reason) => return ReadOutcome::Skipped(reason),
         };
-        self.extract_bytes(&entry.rel, lang, bytes, opts)
+        self.extract_bytes(&entry.rel, lang, bytes, opts.no_prefilter)
     }
 
     /// Files given as texts (a git revision's, an editor's buffers), as [`Engine::scan`] reads
@@ -349,7 +358,7 @@ impl<'p> Engine<'p> {
                     } else if bytes[..bytes.len().min(8192)].contains(&0) {
                         ReadOutcome::Skipped(SkipReason::Binary)
                     } else {
-                        self.extract_bytes(&rel, lang, bytes, opts)
+                        self.extract_bytes(&rel, lang, bytes, opts.no_prefilter)
                     };
                     let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
                     out.stats.files_seen += 1;
@@ -379,17 +388,21 @@ impl<'p> Engine<'p> {
         scan
     }
 
-    /// Prefilter and extract one file's bytes (`rel`: its reported path).
-    fn extract_bytes(
+    /// What a scan makes of one file's bytes, `rel` being its reported path: filtered out by
+    /// the prefilter, or its facts. With `no_prefilter`, every file is parsed whole and every
+    /// node walked, which is what the prefilter's results are checked against: the two give
+    /// the same facts for any bytes (a property test holds them to it).
+    pub fn extract_bytes(
         &self,
         rel: &str,
         lang: Lang,
-        bytes: Vec<u8>,
-        opts: &ScanOptions,
+        mut bytes: Vec<u8>,
+        no_prefilter: bool,
     ) -> ReadOutcome {
+        editor_line_breaks(&mut bytes);
         let cx = self.context();
         let hits = self.prefilter.scan(&cx, lang, &bytes);
-        if !opts.no_prefilter && !hits.wanted {
+        if !no_prefilter && !hits.wanted {
             return ReadOutcome::Filtered;
         }
         let (text, hits) = match String::from_utf8(bytes) {
@@ -399,7 +412,7 @@ impl<'p> Engine<'p> {
         };
         let lossy = hits.is_none();
         let mut facts = with_extractor(|ex| {
-            if opts.no_prefilter {
+            if no_prefilter {
                 // Every file, every node: what the prefilter's results are checked against.
                 ex.extract(lang, &text, &self.context(), None)
             } else {
@@ -427,8 +440,10 @@ impl<'p> Engine<'p> {
     /// Every site of every file priced at its usage, with a stable id; the limit inventory;
     /// and the sites that could not be priced, with why.
     fn price_sites(&self, scan: &Scan) -> Priced {
-        let mut sites = Vec::new();
-        let mut limits = Vec::new();
+        // Sized exactly: on a large repository these are the run's largest allocations, and a
+        // vector grown by doubling holds up to twice its contents (and both copies as it grows).
+        let mut sites = Vec::with_capacity(scan.files.iter().map(|f| f.facts.sites.len()).sum());
+        let mut limits = Vec::with_capacity(scan.files.iter().map(|f| f.facts.limits.len()).sum());
         let mut unpriced = Vec::new();
         let mut occurrences: HashMap<String, u32> = HashMap::new();
         for file in &scan.files {
@@ -504,7 +519,9 @@ impl<'p> Engine<'p> {
             limits,
             mut unpriced,
         } = self.price_sites(&scan);
-        sites.sort_by(|a, b| {
+        // Ids are unique, so the order is total and an unstable sort (which needs no buffer of
+        // half the sites) gives the one order.
+        sites.sort_unstable_by(|a, b| {
             (&a.path, a.span.line, a.span.column, &a.id).cmp(&(
                 &b.path,
                 b.span.line,
@@ -558,23 +575,26 @@ impl<'p> Engine<'p> {
         diagnostics.dedup();
         silenced.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
 
-        let mut references = scan
-            .files
-            .iter()
-            .flat_map(|f| {
-                f.facts.refs.iter().map(|r| Reference {
-                    path: f.path.clone(),
-                    line: r.span.line,
-                    column: r.span.column,
-                    text: r.text.clone(),
-                    provider: sites::model_info(&self.catalog, &r.resolution)
-                        .map(|i| i.provider.clone()),
-                    resolved: r.resolution.clone(),
-                })
-            })
-            .collect::<Vec<_>>();
-        // Files come sorted; within one, references come in extraction order.
-        references.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        // Files come sorted by path, each once; within one, references come in extraction order
+        // and are sorted by place, file by file (a sort of all of them at once would need a
+        // buffer of half of them).
+        let mut references =
+            Vec::with_capacity(scan.files.iter().map(|f| f.facts.refs.len()).sum());
+        for f in &scan.files {
+            let first = references.len();
+            references.extend(f.facts.refs.iter().map(|r| Reference {
+                path: f.path.clone(),
+                line: r.span.line,
+                column: r.span.column,
+                text: r.text.clone(),
+                provider:
+                    sites::model_info(&self.catalog, &r.resolution).map(|i| i.provider.clone()),
+                resolved: r.resolution.clone(),
+            }));
+            references[first..].sort_by(|a: &Reference, b: &Reference| {
+                (a.line, a.column).cmp(&(b.line, b.column))
+            });
+        }
         let summary = Summary::new(self, &scan, &sites, &diagnostics, suppressed, unpriced);
         Report {
             references,
@@ -659,8 +679,23 @@ pub fn read_source(path: &Path, max_size: u64) -> Result<Vec<u8>, SkipReason> {
     let unreadable = |e: std::io::Error| SkipReason::Unreadable {
         error: e.to_string(),
     };
-    let mut file = std::fs::File::open(path).map_err(unreadable)?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Should the file have become a FIFO since the walk saw it, opening it must not wait
+        // for a writer.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(SkipReason::Special {
+            kind: walk::special_kind(meta.file_type()),
+        });
+    }
+    let len = meta.len();
     if len > max_size {
         return Err(SkipReason::TooLarge {
             bytes: len,
@@ -693,10 +728,30 @@ fn with_extractor<R>(f: impl FnOnce(&mut Extractor) -> R) -> R {
     EXTRACTOR.with(|e| f(&mut e.borrow_mut()))
 }
 
-enum ReadOutcome {
+/// What a scan makes of one file.
+#[derive(Debug)]
+pub enum ReadOutcome {
+    /// Not read: why.
     Skipped(SkipReason),
+    /// Read, and the prefilter found nothing extraction could report: not parsed.
     Filtered,
+    /// Parsed: its facts, and whether invalid UTF-8 was replaced.
     Parsed { facts: FileFacts, lossy: bool },
+}
+
+/// Makes every lone carriage return (one not followed by a line feed) a line feed, in place:
+/// editors, Python and JavaScript count it as a line break, and so do lines and columns in
+/// costlint's output, while every stage (the prefilter, outlines, the parsers) needs to look
+/// for one kind of line end only. Offsets stay those of the file.
+pub fn editor_line_breaks(bytes: &mut [u8]) {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\r', &bytes[from..]) {
+        let at = from + i;
+        if bytes.get(at + 1) != Some(&b'\n') {
+            bytes[at] = b'\n';
+        }
+        from = at + 1;
+    }
 }
 
 /// The most a pricing file named by a policy may hold: 64 MiB (LiteLLM's whole price list is

@@ -195,7 +195,11 @@ impl Prefilter {
             }
             marks.push(m.start());
         }
-        let wanted = !offsets.is_empty() || self.has_model_key(cx, &text);
+        // A `costlint:` directive is reported even in a file with nothing else: an expired
+        // or malformed one is a diagnostic of its own.
+        let wanted = !offsets.is_empty()
+            || self.has_model_key(cx, &text)
+            || memchr::memmem::find(bytes, b"costlint:").is_some();
         if !wanted {
             return Hits {
                 wanted,
@@ -339,6 +343,8 @@ impl Prefilter {
                 return false;
             }
             let quote = usize::from(matches!(rest.first(), Some(b'"' | b'\'')));
+            // A subscript: `params["max_tokens"] = 500`.
+            let quote = quote + usize::from(quote == 1 && rest.get(1) == Some(&b']'));
             let gap = rest[quote..]
                 .iter()
                 .take(16)
@@ -503,7 +509,8 @@ fn python_prose(bytes: &[u8]) -> Vec<Prose> {
                 Some(_) => j += 1,
             }
         };
-        if triple {
+        // An unterminated one is no string to the parser, which reads the code after it.
+        if triple && end < bytes.len() {
             out.push(Prose {
                 range: open..end,
                 comment: false,
@@ -896,6 +903,11 @@ mod tests {
         assert!(!pf.wants(Lang::Yaml, b"model: page\n"));
         assert!(pf.wants(Lang::Python, b"f(max_tokens=3)"));
         assert!(pf.wants(Lang::Python, b"N = 5\nf(max_tokens = N)"));
+        // A subscript assignment, the only limit of its file.
+        assert!(pf.wants(Lang::Python, b"params[\"max_tokens\"] = 500\n"));
+        assert!(pf.wants(Lang::TypeScript, b"options['maxTokens'] = 1000;\n"));
+        // A directive, even alone: an expired or malformed one is a diagnostic.
+        assert!(pf.wants(Lang::Python, b"# costlint: ignore[all]\n"));
         assert!(pf.wants(Lang::Python, b"class C:\n    max_tokens: int = 1024\n"));
         assert!(pf.wants(
             Lang::TypeScript,

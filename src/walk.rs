@@ -30,6 +30,11 @@ pub enum SkipReason {
     WalkError {
         error: String,
     },
+    /// Not a regular file: a FIFO (reading it would wait for a writer), a socket or a device.
+    Special {
+        /// `fifo`, `socket`, `device` or `other`.
+        kind: &'static str,
+    },
 }
 
 impl std::fmt::Display for SkipReason {
@@ -47,6 +52,7 @@ impl std::fmt::Display for SkipReason {
             ),
             SkipReason::UnknownFormat => f.write_str("not a format costlint reads"),
             SkipReason::WalkError { error } => write!(f, "not walked: {error}"),
+            SkipReason::Special { kind } => write!(f, "not a regular file ({kind}), not read"),
         }
     }
 }
@@ -188,6 +194,13 @@ where
                 return WalkState::Skip;
             }
             if !ft.is_file() {
+                // Never opened: a FIFO would block the job, a device read without end.
+                skip(
+                    relative(root, path),
+                    SkipReason::Special {
+                        kind: special_kind(ft),
+                    },
+                );
                 return WalkState::Continue;
             }
             let kind = match (Lang::for_path(path), Lang::not_yet(path)) {
@@ -218,6 +231,23 @@ where
             WalkState::Continue
         })
     });
+}
+
+/// What a file that is neither a regular file, a folder nor a symbolic link is.
+pub fn special_kind(ft: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "fifo";
+        } else if ft.is_socket() {
+            return "socket";
+        } else if ft.is_block_device() || ft.is_char_device() {
+            return "device";
+        }
+    }
+    let _ = ft;
+    "other"
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -602,3 +602,69 @@ fn snapshot_of_json_errors() {
     }
     insta::assert_snapshot!("json_errors", all);
 }
+
+#[test]
+#[cfg(unix)]
+fn fifos_and_sockets_in_the_tree_are_listed_and_never_opened() {
+    let dir = repo(&[(
+        "app.py",
+        "client.create(model=\"gpt-5.4\", max_tokens=100)\n",
+    )]);
+    for name in ["llm.py", "notes.ipynb", "pipe"] {
+        let made = Command::new("mkfifo")
+            .arg(dir.path().join(name))
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(made, "mkfifo {name}");
+    }
+    let socket = std::os::unix::net::UnixListener::bind(dir.path().join("agent.sock"));
+    assert!(socket.is_ok(), "bind: {socket:?}");
+    let started = Instant::now();
+    for args in [
+        &["scan", "--format", "json", "."][..],
+        &["scan", "--format", "json", "llm.py"][..],
+    ] {
+        let out = costlint(dir.path(), args);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "blocked on a FIFO"
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v = json(&out);
+        let skipped: Vec<(String, String)> = v["summary"]["skipped"]
+            .as_array()
+            .unwrap_or(&Vec::new())
+            .iter()
+            .map(|s| {
+                (
+                    s["path"].as_str().unwrap_or("").to_string(),
+                    s["reason"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let fifo = |p: &str| {
+            (
+                p.to_string(),
+                "not a regular file (fifo), not read".to_string(),
+            )
+        };
+        if args[3] == "." {
+            assert_eq!(
+                skipped,
+                vec![
+                    (
+                        "agent.sock".to_string(),
+                        "not a regular file (socket), not read".to_string()
+                    ),
+                    fifo("llm.py"),
+                    fifo("notes.ipynb"),
+                    fifo("pipe"),
+                ],
+                "{v:#}"
+            );
+            assert_eq!(v["sites"].as_array().map(Vec::len), Some(1), "{v:#}");
+        } else {
+            assert_eq!(skipped, vec![fifo("llm.py")], "{v:#}");
+        }
+    }
+}

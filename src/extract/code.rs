@@ -92,6 +92,10 @@ pub(super) fn read(
     let mut w = Walk::default_with(syntax, text, cx);
     w.outline = outline;
     w.facts.had_syntax_errors = root.has_error();
+    // The walk skips expressions without a hit because definitions sit in statements; a tree
+    // the parser had to recover nests statements anywhere (`[[[ const MAX = 8000` puts the
+    // constant inside an array), so it is walked whole.
+    let hits = hits.filter(|_| !root.has_error());
     w.collect(root, roles, hits);
     w.limits();
     w.model_pairs();
@@ -350,6 +354,12 @@ impl<'t, 'c> Walk<'t, 'c> {
         }
         let shape = inherited.or_else(|| self.own_shape(n, stack.last()));
         self.note_definition(n);
+        // A pair or assignment the parser could not read whole (`max_tokens\0=1` inside an
+        // unterminated string) is not read: what error recovery makes of it depends on the text
+        // around it, not on what it says.
+        if n.has_error() {
+            return (true, shape);
+        }
         if let Some(&Some(fields)) = roles.pair.get(kind) {
             if let Some((k, v)) = self.fields(n, fields) {
                 let name = self.key_text(k);

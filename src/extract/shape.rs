@@ -276,13 +276,21 @@ impl ShapeRules {
 
 /// The last name of a callee as written: `toBe` in `expect(x).toBe`, `Foo` in `new a.Foo`.
 fn last_name(callee: &str) -> &str {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    // Past the character found, whatever its width (`é`, or the replacement character that
+    // stands for invalid UTF-8).
+    let after = |(i, c): (usize, char)| i + c.len_utf8();
     let end = callee
-        .rfind(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_name(c))
+        .map_or(0, after);
     let head = &callee[..end];
     let start = head
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_name(c))
+        .map_or(0, after);
     &head[start..]
 }
 
@@ -292,6 +300,16 @@ mod tests {
 
     fn rules() -> &'static ShapeRules {
         ShapeRules::get()
+    }
+
+    #[test]
+    fn last_names_end_on_character_boundaries() {
+        assert_eq!(last_name("expect(x).toBe"), "toBe");
+        assert_eq!(last_name("new a.Foo"), "Foo");
+        assert_eq!(last_name("client.chat.completions\u{fffd}create"), "create");
+        assert_eq!(last_name("client.cre\u{fffd}te"), "te");
+        assert_eq!(last_name("f\u{e9}\u{fffd}"), "f\u{e9}");
+        assert_eq!(last_name("\u{fffd}"), "");
     }
 
     #[test]
