@@ -19,7 +19,7 @@
 use crate::catalog::{Catalog, Resolution};
 use crate::context::Context;
 use crate::lang::Lang;
-use crate::rules::{normalize, ExtractRules};
+use crate::rules::ExtractRules;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use std::cell::{OnceCell, RefCell};
@@ -41,7 +41,8 @@ enum Kind {
 pub struct Hits {
     /// Whether extraction can find anything: if not, the file need not be parsed.
     pub wanted: bool,
-    /// Sorted byte offsets the extraction walk must look at (empty when not `wanted`).
+    /// Sorted byte offsets the extraction walk must look at: every mark and model key word
+    /// (empty when not `wanted`).
     pub offsets: Vec<usize>,
     /// Sorted byte offsets of every token and `costlint:` directive, whether it counted or
     /// not: an outline of the file (see `extract::skeleton`) keeps every brace body holding one.
@@ -109,17 +110,12 @@ impl Prefilter {
         let is_prefix = |t: &String| t.ends_with([':', '@']);
         let mut models: Vec<String> = all.iter().filter(|t| !is_prefix(t)).cloned().collect();
         models.extend(deployments.keys().map(|s| s.to_ascii_lowercase()));
-        // Extraction compares limit names with separators removed, so `max_tokens`, `maxTokens`
-        // and `max-tokens` are one: the prefilter looks for each spelling.
-        let mut limits = Vec::new();
-        for spelling in &ExtractRules::get().limit_spellings {
-            let snake = spelling.to_ascii_lowercase();
-            limits.extend([
-                snake.replace('-', "_"),
-                snake.replace('_', "-"),
-                normalize(spelling),
-            ]);
-        }
+        // Every spelling extraction takes for a limit name (`max_tokens`, `max-tokens`,
+        // `maxTokens`), matched in any case.
+        let limits: Vec<String> = ExtractRules::get()
+            .limit_forms()
+            .map(str::to_string)
+            .collect();
         let keys = Keys::new();
         let draft = Prefilter::build(&models, &limits, None, keys.clone());
         let cx = Context {
@@ -187,17 +183,15 @@ impl Prefilter {
     /// a name: `model=MODEL`). Syntax subtrees holding none of them need no walk.
     pub fn scan(&self, cx: &Context, lang: Lang, bytes: &[u8]) -> Hits {
         let text = Text::new(lang, bytes);
-        let mut offsets = Vec::new();
         let mut marks = Vec::new();
+        let mut counted = false;
         for m in self.tokens.find_overlapping_iter(bytes) {
-            if self.token_ok(cx, &text, &m) {
-                offsets.push(m.start());
-            }
+            counted = counted || self.token_ok(cx, &text, &m);
             marks.push(m.start());
         }
         // A `costlint:` directive is reported even in a file with nothing else: an expired
         // or malformed one is a diagnostic of its own.
-        let wanted = !offsets.is_empty()
+        let wanted = counted
             || self.has_model_key(cx, &text)
             || memchr::memmem::find(bytes, b"costlint:").is_some();
         if !wanted {
@@ -215,15 +209,16 @@ impl Prefilter {
             .map(|m| m.start())
             .collect();
         let directives = memchr::memmem::find_iter(bytes, b"costlint:");
-        for at in directives {
-            offsets.push(at);
-            marks.push(at);
-        }
+        marks.extend(directives);
+        marks.sort_unstable();
+        marks.dedup();
+        // Once a file is wanted the walk looks at every token, counted or not: a limit whose
+        // value is only known at run time (`max_tokens=budget`) does not bring a file in, but
+        // is kept where it binds to a model of the file.
+        let mut offsets = marks.clone();
         offsets.extend(&words);
         offsets.sort_unstable();
         offsets.dedup();
-        marks.sort_unstable();
-        marks.dedup();
         Hits {
             wanted,
             offsets,
@@ -345,10 +340,11 @@ impl Prefilter {
             let quote = usize::from(matches!(rest.first(), Some(b'"' | b'\'')));
             // A subscript: `params["max_tokens"] = 500`.
             let quote = quote + usize::from(quote == 1 && rest.get(1) == Some(&b']'));
+            // Any white space, line breaks too: `max_tokens\n    =512` inside parentheses.
             let gap = rest[quote..]
                 .iter()
                 .take(16)
-                .take_while(|b| **b == b' ' || **b == b'\t')
+                .take_while(|b| b.is_ascii_whitespace())
                 .count();
             let sep = quote + gap;
             // `- name: OPENAI_MAX_TOKENS` in YAML: its `value:` is read with it.
@@ -418,6 +414,12 @@ struct Text<'b> {
     prose: OnceCell<Vec<Prose>>,
     /// Names known to be constants with a readable value, or not: each is looked up once.
     constants: RefCell<HashMap<&'b [u8], bool>>,
+    /// Where the file's last `*/` starts, if it has one (JavaScript family): a `/*` that no
+    /// `*/` follows is no comment to the parser, which recovers by reading what follows as code.
+    last_block_close: OnceCell<Option<usize>>,
+    /// Whether the file holds a NUL byte: tree-sitter's lexers end a comment or a string at
+    /// one and read on as code, so no comment of such a file is trusted to hide anything.
+    has_nul: OnceCell<bool>,
 }
 
 /// A Python comment (`#` to the end of the line), or the contents of a triple-quoted string.
@@ -433,6 +435,8 @@ impl<'b> Text<'b> {
             bytes,
             prose: OnceCell::new(),
             constants: RefCell::new(HashMap::new()),
+            last_block_close: OnceCell::new(),
+            has_nul: OnceCell::new(),
         }
     }
 
@@ -454,21 +458,35 @@ impl<'b> Text<'b> {
     }
 
     fn in_comment(&self, at: usize) -> bool {
+        if self.has_nul() {
+            return false;
+        }
         if self.lang == Lang::Python {
             self.prose_at(at).is_some_and(|p| p.comment)
         } else {
-            in_comment(self.lang, self.bytes, at)
+            let closed = || {
+                self.last_block_close
+                    .get_or_init(|| memchr::memmem::rfind(self.bytes, b"*/"))
+                    .is_some_and(|close| close >= at)
+            };
+            in_comment(self.lang, self.bytes, at, closed)
         }
     }
 
     /// The contents of the triple-quoted string `at` is in, if any (Python only).
     fn in_long_string(&self, at: usize) -> Option<Range<usize>> {
-        if self.lang != Lang::Python {
+        if self.lang != Lang::Python || self.has_nul() {
             return None;
         }
         self.prose_at(at)
             .filter(|p| !p.comment)
             .map(|p| p.range.clone())
+    }
+
+    fn has_nul(&self) -> bool {
+        *self
+            .has_nul
+            .get_or_init(|| memchr::memchr(0, self.bytes).is_some())
     }
 
     fn prose_at(&self, at: usize) -> Option<&Prose> {
@@ -524,8 +542,9 @@ fn python_prose(bytes: &[u8]) -> Vec<Prose> {
 
 /// Is `at` on a comment line: `# …` (Python, YAML, .env), or `// …` or a line of a
 /// `/* … */` block (JavaScript family)? Only whole lines count, so a string that holds `#` or
-/// `//` never hides what follows it.
-fn in_comment(lang: Lang, bytes: &[u8], at: usize) -> bool {
+/// `//` never hides what follows it. `closed` says whether a `*/` follows `at` in the file: a
+/// block never closed is no comment.
+fn in_comment(lang: Lang, bytes: &[u8], at: usize, closed: impl Fn() -> bool) -> bool {
     let start = line_start(bytes, at);
     let line = trim_start(&bytes[start..at]);
     match lang {
@@ -547,7 +566,7 @@ fn in_comment(lang: Lang, bytes: &[u8], at: usize) -> bool {
                     return false;
                 }
                 if line.starts_with(b"/*") {
-                    return true;
+                    return closed();
                 }
                 if start == 0 {
                     return false;
@@ -697,7 +716,12 @@ fn value_at(rest: &[u8]) -> Value<'_> {
                 b"self",
                 b"this",
             ];
-            if matches!(after.get(gap), Some(b'.' | b'(' | b'[')) || KEYWORDS.contains(&&v[..word])
+            if after.get(gap) == Some(&b'?') && after.get(gap + 1) != Some(&b'.') {
+                // A conditional, `isVision ? 4096 : undefined`: extraction reads its largest
+                // literal branch.
+                Value::Number
+            } else if matches!(after.get(gap), Some(b'.' | b'(' | b'['))
+                || KEYWORDS.contains(&&v[..word])
             {
                 Value::Other
             } else {

@@ -26,9 +26,12 @@ struct ExtractFile {
 /// Names as costlint compares them: see [`normalize`].
 #[derive(Debug)]
 pub struct ExtractRules {
-    /// Limit parameter names as written in `rules/extract.yaml` (for the byte prefilter).
-    pub limit_spellings: Vec<String>,
-    limit_params: HashSet<String>,
+    /// Every spelling of every limit parameter, lower case: its words joined by `_`, by `-`
+    /// and by nothing (`max_tokens`, `max-tokens`, `maxtokens`), so `MAX_TOKENS` and
+    /// `maxTokens` match and `max_-tokens` does not. The byte prefilter looks for exactly these.
+    limit_forms: HashSet<String>,
+    /// The longest of `limit_forms`, in bytes.
+    limit_form_max: usize,
     model_keys: HashSet<String>,
     model_key_suffixes: Vec<String>,
     model_key_excludes: Vec<String>,
@@ -42,6 +45,30 @@ pub struct ExtractRules {
     pub env_entry_name: String,
     /// The key holding the value of a Kubernetes environment entry (`value`).
     pub env_entry_value: String,
+}
+
+/// The lower-case spellings of a limit parameter written in `rules/extract.yaml` in snake or
+/// camel case: its words joined by `_`, by `-` and by nothing. `maxTokenCount` gives
+/// `max_token_count`, `max-token-count` and `maxtokencount`.
+fn forms(spelling: &str) -> [String; 3] {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for c in spelling.chars() {
+        if c == '_' || c == '-' || c.is_ascii_uppercase() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            if c.is_ascii_uppercase() {
+                word.push(c.to_ascii_lowercase());
+            }
+        } else {
+            word.push(c.to_ascii_lowercase());
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    [words.join("_"), words.join("-"), words.concat()]
 }
 
 /// Lower case, with `_`, `-` and `.` removed: `max_tokens`, `maxTokens`, `MAX-TOKENS` are one.
@@ -75,9 +102,10 @@ impl ExtractRules {
 
     fn from_file(f: ExtractFile) -> ExtractRules {
         let set = |v: &[String]| v.iter().map(|s| normalize(s)).collect::<HashSet<_>>();
+        let limit_forms: HashSet<String> = f.limit_params.iter().flat_map(|s| forms(s)).collect();
         ExtractRules {
-            limit_params: set(&f.limit_params),
-            limit_spellings: f.limit_params.clone(),
+            limit_form_max: limit_forms.iter().map(String::len).max().unwrap_or(0),
+            limit_forms,
             model_keys: set(&f.model_keys),
             model_key_suffixes: f.model_key_suffixes.iter().map(|s| normalize(s)).collect(),
             model_key_excludes: f.model_key_excludes.iter().map(|s| normalize(s)).collect(),
@@ -96,20 +124,30 @@ impl ExtractRules {
         }
     }
 
-    /// `max_tokens=` and friends, as a keyword, object key or config key.
+    /// `max_tokens=` and friends, as a keyword, object key or config key: the name, in any
+    /// case, is one of the spellings of [`ExtractRules::limit_forms`].
     pub fn is_limit_param(&self, key: &str) -> bool {
-        self.is_limit_normalized(&normalize(key))
+        let mut buf = [0u8; 64];
+        if key.len() > self.limit_form_max || key.len() > buf.len() {
+            return false;
+        }
+        let lower = &mut buf[..key.len()];
+        lower.copy_from_slice(key.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|k| self.limit_forms.contains(k))
     }
 
-    /// [`ExtractRules::is_limit_param`] for a name already normalised.
-    pub fn is_limit_normalized(&self, key: &str) -> bool {
-        self.limit_params.contains(key)
-    }
-
-    /// An environment variable that holds a limit: `OPENAI_MAX_TOKENS`, `SUMMARY_MAX_OUTPUT_TOKENS`.
+    /// An environment variable that holds a limit: its name ends with a spelling of a limit
+    /// parameter (`OPENAI_MAX_TOKENS`, `SUMMARY_MAX_OUTPUT_TOKENS`).
     pub fn is_limit_env(&self, key: &str) -> bool {
-        let k = normalize(key);
-        self.limit_params.iter().any(|p| k.ends_with(p.as_str()))
+        let k = key.to_ascii_lowercase();
+        self.limit_forms.iter().any(|p| k.ends_with(p.as_str()))
+    }
+
+    /// Every spelling of the limit parameters, lower case (see the field's docs): what the byte
+    /// prefilter looks for, so that it finds every name extraction takes for a limit.
+    pub fn limit_forms(&self) -> impl Iterator<Item = &str> {
+        self.limit_forms.iter().map(String::as_str)
     }
 
     /// A key whose value selects a text-generation model.
@@ -202,6 +240,24 @@ mod tests {
         assert!(r.is_limit_param("maxOutputTokens"));
         assert!(!r.is_limit_param("max_retries"));
         assert!(r.is_limit_env("OPENAI_MAX_TOKENS"));
+        // Spellings, not any string that loses its separators to one.
+        for name in [
+            "MAX_TOKENS",
+            "max-tokens",
+            "maxtokens",
+            "MaxTokens",
+            "max_token_count",
+        ] {
+            assert!(r.is_limit_param(name), "{name}");
+        }
+        for name in [
+            "max_-tokens",
+            "max_completion_toke-ns",
+            "maxtok_ens",
+            "max.tokens",
+        ] {
+            assert!(!r.is_limit_param(name), "{name}");
+        }
         assert!(r.is_model_key("model"));
         assert!(r.is_model_key("modelName"));
         assert!(r.is_model_key("OPENAI_MODEL"));

@@ -405,7 +405,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                 shape = Some(Shape::Table);
             }
         }
-        let is_limit = self.rules.is_limit_normalized(&self.key_buf);
+        let is_limit = self.rules.is_limit_param(key);
         let model = self.rules.is_model_key_normalized(&self.key_buf)
             || (self.rules.is_provider_id_key(&self.key_buf) && self.names_provider_model(v));
         if is_limit || model {
@@ -463,8 +463,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             return shape;
         }
         if let Some(member) = self.member_name(k) {
-            crate::rules::normalize_into(&mut self.key_buf, member);
-            if self.rules.is_limit_normalized(&self.key_buf) {
+            if self.rules.is_limit_param(member) {
                 // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so
                 // it binds to no model (its scope is its own).
                 self.push_pair(at, member, true, v, n, None, shape);

@@ -77,6 +77,12 @@ impl<'t> Skeleton<'t> {
         if src.len() < sizes.file {
             return None;
         }
+        // A file that was not valid UTF-8 is read with replacement characters, which the parser
+        // takes for syntax errors: a blanked body would hide one, and the whole file's parse
+        // may recover from it differently. Such files are rare; they are parsed whole.
+        if src.contains(char::REPLACEMENT_CHARACTER) {
+            return None;
+        }
         let bytes = src.as_bytes();
         let mut marks = hits.marks.clone();
         let mut calls = Vec::new();
