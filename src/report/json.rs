@@ -7,7 +7,7 @@ use crate::engine::{Reference, Report, Summary};
 use crate::sites::{LimitEntry, SiteCost, SiteModel};
 use crate::usage::AppliedUsage;
 use serde::Serialize;
-use std::io;
+use std::io::{self, Write};
 
 /// The version of the JSON contract, in every JSON object costlint prints.
 pub const VERSION: u32 = 1;
@@ -16,8 +16,13 @@ pub const VERSION: u32 = 1;
 pub struct Json;
 
 impl Emitter for Json {
+    /// Serialises straight into `out`, through a buffer: the report is never held a second
+    /// time as text (on a large repository the text is as large as the report).
     fn emit(&self, report: &Report, opts: &Options, out: &mut dyn io::Write) -> io::Result<()> {
-        out.write_all(render(report, opts).as_bytes())
+        let mut w = io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut w, &output(report, opts))?;
+        w.write_all(b"\n")?;
+        w.flush()
     }
 }
 
@@ -26,9 +31,9 @@ struct Output<'a> {
     version: u32,
     tool: Tool,
     references: &'a [Reference],
-    sites: Vec<SiteOut<'a>>,
+    sites: Sites<'a>,
     limits: &'a [LimitEntry],
-    diagnostics: Vec<DiagnosticOut<'a>>,
+    diagnostics: Diagnostics<'a>,
     summary: &'a Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<&'a crate::diff::Diff>,
@@ -75,12 +80,12 @@ struct DiagnosticOut<'a> {
     help: Option<&'a str>,
 }
 
-/// The report as pretty-printed JSON, with a final newline.
-pub fn render(report: &Report, opts: &Options) -> String {
-    let sites = report
-        .sites
-        .iter()
-        .map(|s| SiteOut {
+/// The call sites, each written as it is serialised.
+struct Sites<'a>(&'a [crate::sites::Site]);
+
+impl Serialize for Sites<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.iter().map(|s| SiteOut {
             id: &s.id,
             site_key: &s.site_key,
             enclosing: s.enclosing.as_deref(),
@@ -96,46 +101,47 @@ pub fn render(report: &Report, opts: &Options) -> String {
             }),
             usage: &s.usage,
             cost: s.cost.as_ref(),
-        })
-        .collect();
+        }))
+    }
+}
+
+/// The diagnostics (none in `scan`), each written as it is serialised.
+struct Diagnostics<'a>(&'a [crate::diagnostic::Diagnostic]);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.iter().map(|d| DiagnosticOut {
+            check: d.check,
+            severity: d.level.as_str(),
+            message: &d.message,
+            path: &d.path,
+            line: d.span.line,
+            column: d.span.column,
+            end_line: d.span.end_line,
+            end_column: d.span.end_column,
+            help: d.help.as_deref(),
+        }))
+    }
+}
+
+fn output<'a>(report: &'a Report, opts: &Options) -> Output<'a> {
     let diagnostics = if opts.mode == Mode::Scan {
-        Vec::new()
+        &[][..]
     } else {
-        report
-            .diagnostics
-            .iter()
-            .map(|d| DiagnosticOut {
-                check: d.check,
-                severity: d.level.as_str(),
-                message: &d.message,
-                path: &d.path,
-                line: d.span.line,
-                column: d.span.column,
-                end_line: d.span.end_line,
-                end_column: d.span.end_column,
-                help: d.help.as_deref(),
-            })
-            .collect()
+        &report.diagnostics[..]
     };
-    let out = Output {
+    Output {
         version: VERSION,
         tool: Tool {
             name: "costlint",
             version: env!("CARGO_PKG_VERSION"),
         },
         references: &report.references,
-        sites,
+        sites: Sites(&report.sites),
         limits: &report.limits,
-        diagnostics,
+        diagnostics: Diagnostics(diagnostics),
         summary: &report.summary,
         diff: report.diff.as_ref(),
-    };
-    match serde_json::to_string_pretty(&out) {
-        Ok(mut s) => {
-            s.push('\n');
-            s
-        }
-        Err(e) => format!("{{\"error\": \"cannot serialise the report: {e}\"}}\n"),
     }
 }
 
