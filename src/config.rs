@@ -308,17 +308,15 @@ pub struct Budget {
     pub max_monthly_increase_pct: Option<f64>,
     /// The most the monthly total may be after the change, in USD.
     pub max_monthly_usd: Option<f64>,
-    /// The level of each limit written, by key.
+    /// The level written for a limit (`{ max: N, level: warning }`), by key.
     pub levels: Vec<(&'static str, crate::diagnostic::Level)>,
 }
 
 impl Budget {
-    /// The level of the limit at `key` (`max_monthly_usd`): `error` unless the policy says.
-    pub fn level(&self, key: &str) -> crate::diagnostic::Level {
-        self.levels
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or(crate::diagnostic::Level::Error, |(_, l)| *l)
+    /// The level written for the limit at `key` (`max_monthly_usd`), if the policy gives one;
+    /// otherwise `checks.monthly-budget` decides, else `error`.
+    pub fn level(&self, key: &str) -> Option<crate::diagnostic::Level> {
+        self.levels.iter().find(|(k, _)| *k == key).map(|(_, l)| *l)
     }
 }
 

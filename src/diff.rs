@@ -145,7 +145,7 @@ fn opt_money<S: serde::Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::
 }
 
 /// The check id of budget breaches.
-pub const BUDGET_CHECK: &str = "monthly-budget";
+pub const BUDGET_CHECK: &str = crate::checks::monthly_budget::CHECK.id;
 
 /// Compares the base and the head of the repository folder `root` under `engine`: the head's
 /// report (checked when `run_checks`) with its `diff` section, budgets applied and, unless
@@ -227,7 +227,7 @@ pub fn run(
         rev: req.head.clone().unwrap_or_else(|| "working tree".into()),
         commit: head_commit,
     };
-    budgets(engine, &mut head, &mut diff);
+    budgets(engine, &mut head, &mut diff, today);
     head.diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let count = |l: Level| head.diagnostics.iter().filter(|d| d.level == l).count() as u64;
@@ -518,7 +518,7 @@ fn summarize(base: &Report, head: &Report, changes: Vec<SiteChange>, files: usiz
 
 /// The policy's budgets against the diff: each breach is a `monthly-budget` diagnostic on the
 /// site that contributes most to it, and a line in the diff's `budget`.
-fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff) {
+fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff, today: Date) {
     let b = &engine.policy.budget;
     // The change that adds the most, for increase budgets; the costliest site, for the total.
     let top_increase = diff
@@ -574,8 +574,15 @@ fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff) {
             ));
         }
     }
+    let check_level = engine
+        .check_settings()
+        .get(BUDGET_CHECK)
+        .and_then(|s| s.level);
     for (key, message, anchor) in breaches {
-        let level = b.level(key);
+        let level = b
+            .level(key)
+            .or(check_level)
+            .unwrap_or(crate::checks::monthly_budget::CHECK.default_level);
         diff.budget.push(message.clone());
         if level == Level::Off {
             continue;
@@ -585,7 +592,7 @@ fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff) {
             Some(s) => (s.path.clone(), s.span),
             None => (String::new(), Default::default()),
         };
-        head.diagnostics.push(Diagnostic {
+        let diagnostic = Diagnostic {
             check: BUDGET_CHECK,
             level,
             message,
@@ -596,6 +603,18 @@ fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff) {
             help: Some(format!(
                 "raise `budget.{key}` in the policy, or make the change cost less"
             )),
-        });
+        };
+        // `costlint: ignore[monthly-budget]` above the site that contributes most.
+        let file = head.files.iter().find(|f| f.path == diagnostic.path);
+        match crate::engine::suppressed(&diagnostic, file, None, today) {
+            Some(reason) => {
+                head.suppressed
+                    .push(crate::engine::Suppressed { diagnostic, reason });
+                head.summary.suppressed += 1;
+            }
+            None => head.diagnostics.push(diagnostic),
+        }
     }
+    head.suppressed
+        .sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
 }

@@ -102,6 +102,11 @@ pub struct Engine<'p> {
 }
 
 impl<'p> Engine<'p> {
+    /// The policy's `checks:` section, validated.
+    pub fn check_settings(&self) -> &CheckSettings {
+        &self.settings
+    }
+
     /// The engine for `policy`: its `checks:` section validated, its pricing sources read and
     /// merged, the prefilter built for that catalog. A mistake in any is bad input.
     pub fn new(policy: &'p Policy) -> Result<Engine<'p>, InputError> {
@@ -970,7 +975,7 @@ fn usage_hint(facts: &FileFacts, at: usize) -> Option<(u32, crate::extract::Usag
 
 /// Is `d` silenced by a live `costlint: ignore[…]` covering its span or its call site? If so,
 /// `Some` with the directive's `reason`, if it gives one.
-fn suppressed(
+pub(crate) fn suppressed(
     d: &Diagnostic,
     file: Option<&FileResult>,
     site: Option<usize>,

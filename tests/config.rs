@@ -621,9 +621,10 @@ fn budget_limits_take_a_number_or_a_level() {
     assert_eq!(b.max_monthly_increase_usd, Some(500.0));
     assert_eq!(b.max_monthly_increase_pct, Some(25.0));
     assert_eq!(b.max_monthly_usd, Some(20000.0));
-    assert_eq!(b.level("max_monthly_increase_usd"), Level::Error);
-    assert_eq!(b.level("max_monthly_increase_pct"), Level::Warning);
-    assert_eq!(b.level("max_monthly_usd"), Level::Error);
+    // A level only where one is written: the others follow `checks: monthly-budget`.
+    assert_eq!(b.level("max_monthly_increase_usd"), None);
+    assert_eq!(b.level("max_monthly_increase_pct"), Some(Level::Warning));
+    assert_eq!(b.level("max_monthly_usd"), None);
 
     let bad = "version: 1\nbudget:\n  max_monthly_usd: { max: 1, level: warn }\n";
     let e = match Policy::parse("costlint.yaml", bad, Path::new("")) {

@@ -573,3 +573,58 @@ fn a_head_revision_is_read_from_git_snippets_included() {
     );
     assert!(text.contains("added"), "{text}");
 }
+
+/// `monthly-budget` is a check like the others: `explain` documents it, `checks:` sets its
+/// level, and `costlint: ignore[monthly-budget]` above the site that contributes most
+/// silences it (with no `invalid-directive`).
+#[test]
+fn the_budget_check_is_registered_configurable_and_suppressible() {
+    let out = costlint(Path::new("."), &["explain", "monthly-budget"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("max_monthly_increase_usd"));
+
+    let budget = "budget:\n  max_monthly_increase_usd: 500\n";
+    let levels = |v: &Value| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|d| d["check"] == "monthly-budget")
+                    .filter_map(|d| d["severity"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // `checks: monthly-budget: warning` lowers a budget written as a number alone.
+    let policy = format!("{SEED_POLICY}{budget}checks:\n  monthly-budget: warning\n");
+    let dir = repo(&[
+        ("costlint.yaml", &policy),
+        ("summarize.py", &call("gpt-5.4", 8000)),
+    ]);
+    write(dir.path(), &[("summarize.py", &call("gpt-5.5", 8000))]);
+    let out = costlint(dir.path(), &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "a warning does not fail");
+    assert_eq!(levels(&json(&out)), ["warning"]);
+
+    // An in-code directive above the site silences it.
+    let policy = format!("{SEED_POLICY}{budget}");
+    let dir = repo(&[
+        ("costlint.yaml", &policy),
+        ("summarize.py", &call("gpt-5.4", 8000)),
+    ]);
+    let silenced = call("gpt-5.5", 8000).replace(
+        "    response = client",
+        "    # costlint: ignore[monthly-budget] reason=\"approved in the planning review\"\n    response = client",
+    );
+    write(dir.path(), &[("summarize.py", &silenced)]);
+    let out = costlint(dir.path(), &["check", "--base", "main", "--format", "json"]);
+    let v = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    assert!(levels(&v).is_empty(), "{v}");
+    assert_eq!(v["summary"]["suppressed"], 1, "{v}");
+    let checks: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["check"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(!checks.contains(&"invalid-directive"), "{v}");
+}

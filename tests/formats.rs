@@ -57,7 +57,11 @@ fn sarif_for_every_check_validates_against_the_oasis_schema() {
         .unwrap_or_default();
     let results = run["results"].as_array().cloned().unwrap_or_default();
     assert_eq!(rules.len(), costlint::checks::ALL.len());
-    for check in costlint::checks::ALL {
+    // A budget needs a change to measure: `monthly_budget_validates_in_diff_mode` covers it.
+    for check in costlint::checks::ALL
+        .iter()
+        .filter(|c| c.id != "monthly-budget")
+    {
         assert!(
             results.iter().any(|r| r["ruleId"] == check.id),
             "no result for {}",
@@ -199,4 +203,52 @@ fn github_output_holds_one_command_per_diagnostic_whatever_the_names() {
         "{stdout}"
     );
     assert!(!stdout.contains("\n::set-output"), "{stdout}");
+}
+
+/// `monthly-budget`, which only a change can break, as a SARIF result of `check --base`.
+#[test]
+fn monthly_budget_validates_in_diff_mode() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap_or_else(|e| panic!("git: {e}"));
+        assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    };
+    let call = |model: &str| {
+        format!("client.chat.completions.create(model=\"{model}\", max_tokens=8000, messages=[])\n")
+    };
+    let write = |name: &str, body: &str| {
+        std::fs::write(dir.path().join(name), body).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    write(
+        "costlint.yaml",
+        "version: 1\nusage:\n  default: { calls_per_day: 500, input_tokens: 0 }\nbudget:\n  max_monthly_increase_usd: 100\n",
+    );
+    write("app.py", &call("gpt-5.4"));
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "base"]);
+    write("app.py", &call("gpt-5.5"));
+    let out = costlint(
+        dir.path(),
+        &["check", "--base", "main", "--format", "sarif"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON: {e}\n{}", text(&out.stdout)));
+    assert_valid(&sarif);
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "monthly-budget" && r["level"] == "error"),
+        "{results:?}"
+    );
 }

@@ -10,6 +10,7 @@ mod invalid_directive;
 mod max_tokens_ceiling;
 mod max_tokens_exceeds_model;
 mod missing_max_tokens;
+pub mod monthly_budget;
 mod output_price_ceiling;
 mod site_monthly_cost;
 mod unapproved_model;
@@ -84,6 +85,7 @@ pub const ALL: &[&Check] = &[
     &max_tokens_ceiling::CHECK,
     &output_price_ceiling::CHECK,
     &site_monthly_cost::CHECK,
+    &monthly_budget::CHECK,
     &expired_suppression::CHECK,
     &invalid_directive::CHECK,
 ];

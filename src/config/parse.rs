@@ -959,15 +959,12 @@ impl Cx<'_> {
                 return Ok(None);
             };
             if !matches!(v, Value::Mapping(_)) {
-                levels.push((key, Level::Error));
                 return self.amount(v, &p).map(Some);
             }
             let inner = self.fields(v, &p, BUDGET_LIMIT_KEYS)?;
-            let level = match inner.get("level") {
-                Some((lp, lv)) => self.level(lv, &lp)?,
-                None => Level::Error,
-            };
-            levels.push((key, level));
+            if let Some((lp, lv)) = inner.get("level") {
+                levels.push((key, self.level(lv, &lp)?));
+            }
             match inner.get("max") {
                 Some((mp, mv)) => self.amount(mv, &mp).map(Some),
                 None => Err(self
