@@ -347,8 +347,10 @@ impl Prefilter {
                 .take_while(|b| b.is_ascii_whitespace())
                 .count();
             let sep = quote + gap;
-            // `- name: OPENAI_MAX_TOKENS` in YAML: its `value:` is read with it.
-            if lang == Lang::Yaml && names_variable(bytes, key_span(bytes, m.start()).start) {
+            // `- name: OPENAI_MAX_TOKENS` in YAML: its `value:` is read with it. Extraction
+            // takes any name that ends with a limit's (`X_MAX_TOKENS`, even `//MAX_TOKENS`),
+            // so the whole scalar before the token is skipped.
+            if lang == Lang::Yaml && names_variable(bytes, scalar_start(bytes, m.start())) {
                 return true;
             }
             return match rest.get(sep) {
@@ -783,6 +785,18 @@ fn annotated_value(line: &[u8]) -> Option<&[u8]> {
         .windows(2)
         .position(|w| w[0] == b'=' && !matches!(w[1], b'=' | b'>'))?;
     (eq == 0 || !matches!(line[eq - 1], b'=' | b'!' | b'<' | b'>')).then(|| &line[eq + 1..])
+}
+
+/// Where the YAML scalar holding `at` starts: after the white space, quote or flow
+/// punctuation (`{`, `[`, `,`) before it.
+fn scalar_start(bytes: &[u8], at: usize) -> usize {
+    let head = bytes[..at]
+        .iter()
+        .rev()
+        .take(LINE_WINDOW)
+        .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b',' | b'{' | b'['))
+        .count();
+    at - head
 }
 
 /// Is the key starting at byte `key` of a YAML file the value of a `name:` key, as in a

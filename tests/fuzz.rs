@@ -296,8 +296,9 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 /// one hand-written case each: a block comment never closed or holding a NUL byte (the parser
 /// reads on as code), a limit name and its `=` or `:` on different lines, a conditional limit
 /// value, a limit whose value is a name in a file another token brings in, a name that only
-/// loses its separators to a limit's (`max_-tokens`), and a file with invalid UTF-8 inside a
-/// body an outline would blank.
+/// loses its separators to a limit's (`max_-tokens`), a Kubernetes entry whose name starts
+/// with a byte that is not UTF-8, and a file with invalid UTF-8 inside a body an outline would
+/// blank.
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
@@ -347,6 +348,11 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             "spelling.py",
             Lang::Python,
             b"params = {\"max_-tokens\": 700}\nclient.create(model=\"gpt-5-mini\", **params)\n".to_vec(),
+        ),
+        (
+            "values.yaml",
+            Lang::Yaml,
+            b"env:\n  - {name: \xffSUMMARY_MAX_OUTPUT_TOKENS, value: \"600\"}\n".to_vec(),
         ),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();
