@@ -447,14 +447,14 @@ impl<'b> Text<'b> {
     fn readable(&self, rest: &'b [u8]) -> bool {
         match value_at(rest) {
             Value::Number => true,
-            Value::Other => false,
+            Value::Other => expression_readable(self.bytes, rest, &mut Vec::new()),
             Value::Name(name) => {
                 if let Some(&known) = self.constants.borrow().get(name) {
                     return known;
                 }
                 let known = assigned(self.bytes, name, &mut Vec::new());
                 self.constants.borrow_mut().insert(name, known);
-                known
+                known || expression_readable(self.bytes, rest, &mut Vec::new())
             }
         }
     }
@@ -774,9 +774,57 @@ fn assigned<'f>(file: &'f [u8], name: &'f [u8], seen: &mut Vec<&'f [u8]>) -> boo
 fn readable<'f>(file: &'f [u8], rest: &'f [u8], seen: &mut Vec<&'f [u8]>) -> bool {
     match value_at(rest) {
         Value::Number => true,
-        Value::Name(name) => assigned(file, name, seen),
-        Value::Other => false,
+        Value::Name(name) => assigned(file, name, seen) || expression_readable(file, rest, seen),
+        Value::Other => expression_readable(file, rest, seen),
     }
+}
+
+/// Can extraction read an integer from the expression at the start of `rest`, through a
+/// conversion, an environment getter's or a lookup's default, or a fallback
+/// (`int(os.getenv("MAX_TOKENS", "4096"))`, `parseInt(process.env.MAX_TOKENS) || 2000`)? A
+/// superset of what it reads: the expression holds a number, or a name assigned a readable
+/// value.
+fn expression_readable<'f>(file: &'f [u8], rest: &'f [u8], seen: &mut Vec<&'f [u8]>) -> bool {
+    let expr = expression(rest);
+    let mut i = 0;
+    while i < expr.len() {
+        let b = expr[i];
+        let after_word = i > 0 && (is_word_byte(expr[i - 1]) || matches!(expr[i - 1], b'.' | b'$'));
+        if b.is_ascii_digit() && !after_word {
+            return true;
+        }
+        if (b.is_ascii_alphabetic() || matches!(b, b'_' | b'$')) && !after_word {
+            let len = expr[i..]
+                .iter()
+                .take_while(|b| is_word_byte(**b) || **b == b'$')
+                .count();
+            if assigned(file, &expr[i..i + len], seen) {
+                return true;
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The expression at the start of `rest`: to the end of its line, or further while brackets
+/// are open, and never past the `,` `;` or closing bracket that ends it; at most
+/// [`LINE_WINDOW`] bytes.
+fn expression(rest: &[u8]) -> &[u8] {
+    let rest = &rest[..rest.len().min(LINE_WINDOW)];
+    let mut depth = 0u32;
+    for (i, &b) in rest.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => return &rest[..i],
+            b')' | b']' | b'}' => depth -= 1,
+            b',' | b';' | b'\n' if depth == 0 => return &rest[..i],
+            _ => {}
+        }
+    }
+    rest
 }
 
 /// The value after an annotation on one line: `int = 500` → `500`; not `==`, `=>`.
@@ -971,7 +1019,25 @@ mod tests {
             &[
                 "const o = { maxTokens: params.maxTokens };",
                 "interface O { maxTokens: number; }",
+                "const o = { max_tokens: options?.maxOutputTokens ?? defaults.max };",
+            ],
+        );
+        // Defaults extraction reads through conversions, getters, lookups and fallbacks.
+        pf.expect(
+            true,
+            Lang::TypeScript,
+            &[
                 "const o = { max_tokens: options?.maxOutputTokens ?? 8192 };",
+                "const o = { maxTokens: parseInt(process.env.MAX_TOKENS, 10) || 2000 };",
+            ],
+        );
+        pf.expect(
+            true,
+            Lang::Python,
+            &[
+                "MAX_TOKENS = int(os.getenv('MAX_TOKENS', '4096'))",
+                "f(max_tokens=data.get('max_tokens', 500))",
+                "f(max_tokens=settings.max_tokens or 200)",
             ],
         );
         assert!(pf.wants(Lang::Json, b"{\"max_tokens\": 3}"));

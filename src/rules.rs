@@ -15,6 +15,7 @@ struct ExtractFile {
     model_key_excludes: Vec<String>,
     model_value_excludes: Vec<String>,
     env_getters: Vec<String>,
+    int_calls: Vec<String>,
     provider_id_keys: Vec<String>,
     prose_calls: Vec<String>,
     test_calls: Vec<String>,
@@ -37,6 +38,7 @@ pub struct ExtractRules {
     model_key_excludes: Vec<String>,
     model_value_excludes: Vec<String>,
     env_getters: HashSet<String>,
+    int_calls: HashSet<String>,
     provider_id_keys: HashSet<String>,
     prose_calls: HashSet<String>,
     test_calls: HashSet<String>,
@@ -115,6 +117,7 @@ impl ExtractRules {
                 .map(|s| s.to_ascii_lowercase())
                 .collect(),
             env_getters: f.env_getters.iter().cloned().collect(),
+            int_calls: f.int_calls.iter().cloned().collect(),
             provider_id_keys: f.provider_id_keys.iter().map(|s| normalize(s)).collect(),
             prose_calls: f.prose_calls.iter().cloned().collect(),
             test_calls: f.test_calls.iter().cloned().collect(),
@@ -214,6 +217,11 @@ impl ExtractRules {
 
     pub fn is_env_getter(&self, callee: &str) -> bool {
         self.env_getters.contains(callee)
+    }
+
+    /// A call that turns its first argument into a number (`int`, `Number`, `parseInt`).
+    pub fn is_int_call(&self, callee: &str) -> bool {
+        self.int_calls.contains(callee)
     }
 
     /// A call whose string arguments are prose (logging, errors) or test names.

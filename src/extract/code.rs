@@ -960,7 +960,10 @@ impl<'t, 'c> Walk<'t, 'c> {
     }
 
     /// An integer limit value; `None` when it is computed at run time. Follows same-file names,
-    /// a function's parameter default, and both branches of a conditional (the largest).
+    /// a function's parameter default, both branches of a conditional (the largest), number
+    /// conversions (`int(…)`, `Number(…)`), an environment getter's default
+    /// (`os.getenv("MAX_TOKENS", "4096")`), a lookup's default (`data.get("max_tokens", 500)`)
+    /// and the literal side of a fallback (`parseInt(process.env.MAX_TOKENS) || 2000`).
     fn eval_int(&self, n: Node<'t>, depth: u32) -> Option<Int<'t>> {
         if depth > MAX_DEPTH {
             return None;
@@ -988,6 +991,35 @@ impl<'t, 'c> Walk<'t, 'c> {
             let p = self.parameter_default(name, n.start_byte(), true)?;
             self.used_defaults.borrow_mut().insert(p);
             return self.eval_int(self.pairs[p].value, depth + 1);
+        }
+        if let Some((callee, args)) = self.callee(n) {
+            let positional = self.positional_args(args);
+            let arg = if self.rules.is_int_call(&callee) {
+                positional.first().copied()
+            } else if self.rules.is_env_getter(&callee) {
+                positional
+                    .get(1)
+                    .copied()
+                    .or_else(|| self.keyword_arg(args, "default"))
+            } else if callee.ends_with(".get") && positional.len() == 2 {
+                positional.get(1).copied()
+            } else {
+                None
+            };
+            return self.eval_int(arg?, depth + 1);
+        }
+        if let Some(&(_, ops)) = self.syntax.fallbacks.iter().find(|f| f.0 == n.kind()) {
+            let op = n
+                .child_by_field_name("operator")
+                .map(|o| self.src(o))
+                .unwrap_or("");
+            if ops.contains(&op) {
+                let left = n.child_by_field_name("left")?;
+                let right = n.child_by_field_name("right")?;
+                return self
+                    .eval_int(right, depth + 1)
+                    .or_else(|| self.eval_int(left, depth + 1));
+            }
         }
         let &(_, then_field, else_field) =
             self.syntax.conditionals.iter().find(|c| c.0 == n.kind())?;
