@@ -59,15 +59,14 @@ pub fn render(report: &Report, opts: &Options) -> String {
     );
     let _ = writeln!(
         head,
-        "Estimated monthly LLM spend: **{} → {}**, base `{}` ({}) → head {}.\n",
+        "Estimated monthly LLM spend: **{} → {}**, base {} → head {}.\n",
         diff.monthly_before,
         diff.monthly_after,
-        short(&diff.base.commit),
-        md(&diff.base.rev),
+        revision(&diff.base),
         if diff.head.rev == "working tree" {
             "the working tree".to_string()
         } else {
-            format!("`{}` ({})", short(&diff.head.commit), md(&diff.head.rev))
+            revision(&diff.head)
         }
     );
     for line in &diff.budget {
@@ -306,6 +305,17 @@ pub fn signed_pct(p: &str) -> String {
         p.to_string()
     } else {
         format!("+{p}")
+    }
+}
+
+/// `` `abc1234` (main) ``: a commit and the name it was given by, unless that name is the
+/// commit itself (as the GitHub Action passes the pull request's base).
+fn revision(r: &crate::diff::Revision) -> String {
+    let given_as_hash = r.rev.len() >= 7 && r.commit.starts_with(&r.rev);
+    if given_as_hash {
+        format!("`{}`", short(&r.commit))
+    } else {
+        format!("`{}` ({})", short(&r.commit), md(&r.rev))
     }
 }
 
