@@ -27,7 +27,8 @@ fi
 case "${COSTLINT_EVENT:-}" in
   pull_request | pull_request_target) ;;
   *)
-    notice "no pull-request comment: this run is not for a pull request"
+    # A push in the same workflow is no news: a log line, not an annotation.
+    echo "costlint: no pull-request comment: this run is not for a pull request"
     exit 0
     ;;
 esac

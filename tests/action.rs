@@ -241,6 +241,65 @@ fn read_outputs(text: &str) -> BTreeMap<String, String> {
     out
 }
 
+/// What expressions are evaluated against.
+struct Ctx<'a> {
+    job: &'a Job,
+    given: BTreeMap<&'a str, &'a str>,
+    defaults: &'a BTreeMap<String, String>,
+    /// Each step's outputs so far, by id.
+    steps: BTreeMap<String, BTreeMap<String, String>>,
+    runner_temp: String,
+    workspace: String,
+    sha: String,
+}
+
+impl Ctx<'_> {
+    fn eval(&self, text: &str) -> String {
+        eval(text, &|e| self.lookup(e))
+    }
+
+    fn lookup(&self, expr: &str) -> String {
+        let parts: Vec<&str> = expr.split('.').collect();
+        match parts.as_slice() {
+            ["inputs", name] => match self.given.get(name) {
+                Some(v) => v.to_string(),
+                None => {
+                    let default = self
+                        .defaults
+                        .get(*name)
+                        .unwrap_or_else(|| panic!("no input `{name}`"));
+                    self.eval(default)
+                }
+            },
+            ["runner", "temp"] => self.runner_temp.clone(),
+            ["runner", "os"] => "Linux".to_string(),
+            ["runner", "arch"] => "X64".to_string(),
+            ["github", "event", path @ ..] => {
+                let mut v = Some(&self.job.event);
+                for p in path {
+                    v = v.and_then(|v| v.get(*p));
+                }
+                json_text(v)
+            }
+            ["github", "event_name"] => self.job.event_name.to_string(),
+            ["github", "token"] => TOKEN.to_string(),
+            ["github", "repository"] => REPOSITORY.to_string(),
+            ["github", "server_url"] => "https://github.com".to_string(),
+            ["github", "workspace"] => self.workspace.clone(),
+            ["github", "sha"] => self.sha.clone(),
+            ["github", "action_repository"] => self.job.action_repository.to_string(),
+            ["github", "action_ref"] => self.job.action_ref.to_string(),
+            ["steps", id, "outputs", name] => self
+                .steps
+                .get(*id)
+                .and_then(|o| o.get(*name))
+                .cloned()
+                .unwrap_or_default(),
+            _ => panic!("`{expr}` is not a context this test evaluates"),
+        }
+    }
+}
+
 fn run_action(job: &Job) -> Ran {
     let action = load();
     let temp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
@@ -275,59 +334,15 @@ fn run_action(job: &Job) -> Ran {
     }
     let workspace = job.workspace.display().to_string();
     let sha = git_out(&job.workspace, &["rev-parse", "HEAD"]).unwrap_or_default();
-    let mut steps: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-
-    fn lookup(
-        expr: &str,
-        job: &Job,
-        given: &BTreeMap<&str, &str>,
-        defaults: &BTreeMap<String, String>,
-        steps: &BTreeMap<String, BTreeMap<String, String>>,
-        runner_temp: &str,
-        workspace: &str,
-        sha: &str,
-    ) -> String {
-        let parts: Vec<&str> = expr.split('.').collect();
-        match parts.as_slice() {
-            ["inputs", name] => match given.get(name) {
-                Some(v) => v.to_string(),
-                None => {
-                    let default = defaults
-                        .get(*name)
-                        .unwrap_or_else(|| panic!("no input `{name}`"));
-                    eval(default, &|e| {
-                        lookup(e, job, given, defaults, steps, runner_temp, workspace, sha)
-                    })
-                }
-            },
-            ["runner", "temp"] => runner_temp.to_string(),
-            ["runner", "os"] => "Linux".to_string(),
-            ["runner", "arch"] => "X64".to_string(),
-            ["github", "event", path @ ..] => {
-                let mut v = Some(&job.event);
-                for p in path {
-                    v = v.and_then(|v| v.get(*p));
-                }
-                json_text(v)
-            }
-            ["github", "event_name"] => job.event_name.to_string(),
-            ["github", "token"] => TOKEN.to_string(),
-            ["github", "repository"] => REPOSITORY.to_string(),
-            ["github", "server_url"] => "https://github.com".to_string(),
-            ["github", "workspace"] => workspace.to_string(),
-            ["github", "sha"] => sha.to_string(),
-            ["github", "action_repository"] => job.action_repository.to_string(),
-            ["github", "action_ref"] => job.action_ref.to_string(),
-            ["steps", id, "outputs", name] => steps
-                .get(*id)
-                .and_then(|o| o.get(*name))
-                .cloned()
-                .unwrap_or_default(),
-            _ => panic!("`{expr}` is not a context this test evaluates"),
-        }
-    }
-
-    let rt = runner_temp.display().to_string();
+    let mut ctx = Ctx {
+        job,
+        given,
+        defaults: &action.defaults,
+        steps: BTreeMap::new(),
+        runner_temp: runner_temp.display().to_string(),
+        workspace,
+        sha: sha.clone(),
+    };
     let mut code = 0;
     let mut stdout = String::new();
     let mut stderr = String::new();
@@ -399,38 +414,14 @@ fn run_action(job: &Job) -> Ran {
         // As the runner does for JavaScript and Docker actions; a composite action's script
         // must not rely on them (asserted above), and they change nothing.
         for (name, default) in &action.defaults {
-            let value = given.get(name.as_str()).map_or_else(
-                || {
-                    eval(default, &|e| {
-                        lookup(
-                            e,
-                            job,
-                            &given,
-                            &action.defaults,
-                            &steps,
-                            &rt,
-                            &workspace,
-                            &sha,
-                        )
-                    })
-                },
-                |v| v.to_string(),
-            );
+            let value = ctx
+                .given
+                .get(name.as_str())
+                .map_or_else(|| ctx.eval(default), |v| v.to_string());
             cmd.env(format!("INPUT_{}", name.to_uppercase()), value);
         }
         for (k, v) in &step.env {
-            let value = eval(v, &|e| {
-                lookup(
-                    e,
-                    job,
-                    &given,
-                    &action.defaults,
-                    &steps,
-                    &rt,
-                    &workspace,
-                    &sha,
-                )
-            });
+            let value = ctx.eval(v);
             cmd.env(k, value);
         }
         let out = cmd.output().unwrap_or_else(|e| panic!("bash: {e}"));
@@ -439,7 +430,7 @@ fn run_action(job: &Job) -> Ran {
         summary.push_str(&std::fs::read_to_string(&summary_file).unwrap_or_default());
         let written = std::fs::read_to_string(&output_file).unwrap_or_default();
         if let Some(id) = &step.id {
-            steps.insert(id.clone(), read_outputs(&written));
+            ctx.steps.insert(id.clone(), read_outputs(&written));
         }
         if !out.status.success() {
             code = out.status.code().unwrap_or(-1);
@@ -450,18 +441,7 @@ fn run_action(job: &Job) -> Ran {
         .outputs
         .iter()
         .map(|(name, value)| {
-            let v = eval(value, &|e| {
-                lookup(
-                    e,
-                    job,
-                    &given,
-                    &action.defaults,
-                    &steps,
-                    &rt,
-                    &workspace,
-                    &sha,
-                )
-            });
+            let v = ctx.eval(value);
             (name.clone(), v)
         })
         .collect();
@@ -936,9 +916,9 @@ fn a_push_checks_the_whole_tree_without_a_delta() {
         "https://github.com/acme/costlint/blob/v1/README.md#checks"
     );
     assert!(ran.gh.is_empty(), "{:?}", ran.gh);
-    assert!(ran.stdout.contains(
-        "::notice title=costlint::no pull-request comment: this run is not for a pull request"
-    ));
+    assert!(ran
+        .stdout
+        .contains("\ncostlint: no pull-request comment: this run is not for a pull request\n"));
 
     let job = Job::new(&workspace, "push", event.clone())
         .input("fail-on", "warning")
