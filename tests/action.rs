@@ -966,3 +966,52 @@ fn inputs_are_data_not_script() {
         }
     }
 }
+
+/// Names from the pull request reach the log, the job summary and the comment only escaped: a
+/// file whose name holds a line break and a workflow command, HTML, a link and a mention.
+#[test]
+fn untrusted_names_are_escaped_in_the_log_summary_and_comment() {
+    let name = "@octocat <img src=x onerror=alert(1)> [see](https:__x)\n::warning::pwned.py";
+    let unbounded = "from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model=\"gpt-5.5\")\n";
+    let h = history(SEED_POLICY, &[(name, unbounded)]);
+    let ws = h.checkout(true);
+    let job = Job::new(ws.path(), "pull_request", h.event(REPOSITORY))
+        .input("comment", "true")
+        .input("fail-on", "warning");
+    let ran = run_action(&job);
+    assert_eq!(ran.code, 1, "{}", ran.explain());
+    assert_ne!(
+        ran.outputs["monthly-delta-usd"],
+        "0.00",
+        "{}",
+        ran.explain()
+    );
+    // The log: the file's annotation is one command; nothing else starts with `::`.
+    for line in ran.stdout.lines() {
+        assert!(
+            !line.starts_with("::warning::pwned") && !line.starts_with("::pwned"),
+            "{line}"
+        );
+        if line.starts_with("::") {
+            assert!(
+                ["::error ", "::warning ", "::notice "]
+                    .iter()
+                    .any(|k| line.starts_with(k)),
+                "{line}"
+            );
+        }
+    }
+    assert!(
+        ran.stdout
+            .contains("%0A%3A%3Awarning%3A%3Apwned.py,line=4,"),
+        "{}",
+        ran.explain()
+    );
+    let body = ran.gh_requests[&1]["body"].as_str().unwrap_or_default();
+    for text in [ran.summary.as_str(), body] {
+        assert!(text.contains("&#64;octocat &lt;img"), "{text}");
+        for raw in ["@octocat", "<img", "[see](", "\n::warning::pwned"] {
+            assert!(!text.contains(raw), "`{raw}` unescaped:\n{text}");
+        }
+    }
+}
