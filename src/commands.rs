@@ -130,6 +130,7 @@ fn print(
     report: &Report,
     root: &Path,
     mode: Mode,
+    fail_on: Option<Level>,
 ) -> Result<(), InputError> {
     let read = |rel: &str| -> Option<String> {
         let mut bytes = match report.texts.get(rel) {
@@ -146,6 +147,7 @@ fn print(
         color,
         quiet: cli.global.quiet,
         read: &read,
+        fail_on,
         docs_url: docs.as_deref(),
     };
     let counts = report::statistics::Statistics {
@@ -255,6 +257,11 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
         }
         None => run_scan(cli, &args.scan, Mode::Check)?,
     };
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Level::Error),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Never => None,
+    };
     print(
         cli,
         &args.scan.output,
@@ -262,12 +269,8 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
         &report,
         &root,
         Mode::Check,
+        threshold,
     )?;
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Level::Error),
-        FailOn::Warning => Some(Level::Warning),
-        FailOn::Never => None,
-    };
     let failed = matches!((threshold, report.max_level()), (Some(t), Some(m)) if m >= t);
     Ok(if failed {
         ExitCode::from(1)
@@ -314,7 +317,16 @@ fn diff(cli: &Cli, args: &DiffArgs) -> Outcome {
         all: args.all,
     };
     let (report, root) = run_diff(cli, &args.path, &req, args.max_filesize, true)?;
-    print(cli, &[], false, &report, &root, Mode::Check)?;
+    // `diff` never fails; its verdict is the one `check --base` would give by default.
+    print(
+        cli,
+        &[],
+        false,
+        &report,
+        &root,
+        Mode::Check,
+        Some(Level::Error),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -327,6 +339,7 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
         &report,
         &root,
         Mode::Scan,
+        None,
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1007,6 +1007,13 @@ fn untrusted_names_are_escaped_in_the_log_summary_and_comment() {
         "{}",
         ran.explain()
     );
+    // The verdict is the action's: a warning fails it under fail-on warning.
+    assert!(
+        ran.summary
+            .contains("**Verdict:** ❌ fails the policy: 0 errors, 1 warning."),
+        "{}",
+        ran.summary
+    );
     let body = ran.gh_requests[&1]["body"].as_str().unwrap_or_default();
     for text in [ran.summary.as_str(), body] {
         assert!(text.contains("&#64;octocat &lt;img"), "{text}");
