@@ -46,6 +46,10 @@ pub struct Global {
     /// Print only diagnostics and the summary (no call-site table).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// The address of costlint's README, for links to each check's documentation in SARIF
+    /// (`helpUri`); default: the COSTLINT_DOCS_URL environment variable, else none.
+    #[arg(long, global = true, value_name = "URL")]
+    pub docs_url: Option<String>,
 }
 
 /// The output formats: one emitter each (`src/report/`), chosen here.

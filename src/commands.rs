@@ -130,6 +130,7 @@ fn print(
     report: &Report,
     root: &Path,
     mode: Mode,
+    fail_on: Option<Level>,
 ) -> Result<(), InputError> {
     let read = |rel: &str| -> Option<String> {
         let mut bytes = match report.texts.get(rel) {
@@ -140,11 +141,14 @@ fn print(
         crate::engine::editor_line_breaks(&mut bytes);
         Some(String::from_utf8_lossy(&bytes).into_owned())
     };
+    let docs = docs_url(cli)?;
     let options = |color: bool| report::Options {
         mode,
         color,
         quiet: cli.global.quiet,
         read: &read,
+        fail_on,
+        docs_url: docs.as_deref(),
     };
     let counts = report::statistics::Statistics {
         json: cli.global.format == Format::Json,
@@ -190,6 +194,50 @@ fn print(
     Ok(())
 }
 
+/// Where costlint's README is published, for links to the documentation of checks:
+/// `--docs-url`, else `COSTLINT_DOCS_URL` (the GitHub Action sets it to the README at the
+/// action's own revision), else the package's `repository` if `Cargo.toml` names one, else
+/// unknown: costlint never links to an address it was not given. A fragment is dropped (each
+/// link adds its own); anything but an `http(s)` address without spaces or control characters
+/// is bad input.
+pub fn docs_url(cli: &Cli) -> Result<Option<String>, InputError> {
+    let (given, from) = match &cli.global.docs_url {
+        Some(url) => (url.clone(), "--docs-url"),
+        None => match std::env::var("COSTLINT_DOCS_URL") {
+            Ok(url) if !url.is_empty() => (url, "COSTLINT_DOCS_URL"),
+            Ok(_) => return Ok(None),
+            Err(std::env::VarError::NotPresent) => {
+                let repository = env!("CARGO_PKG_REPOSITORY");
+                return Ok((!repository.is_empty()).then(|| repository.to_string()));
+            }
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(InputError::plain("COSTLINT_DOCS_URL is not UTF-8")
+                    .with_help("set it to the address of costlint's README, or unset it"))
+            }
+        },
+    };
+    let url = given.split('#').next().unwrap_or_default();
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    let clean = !url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(c));
+    if host.is_empty() || !clean {
+        return Err(InputError::plain(format!(
+            "{from}=`{}` is not an http(s) address",
+            escape(&given)
+        ))
+        .with_help(
+            "give the address of costlint's README, e.g. \
+             https://github.com/OWNER/costlint/blob/v1/README.md, or leave it unset",
+        ));
+    }
+    Ok(Some(url.to_string()))
+}
+
 fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
     let (report, root) = match &args.change.base {
         Some(base) => {
@@ -209,6 +257,11 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
         }
         None => run_scan(cli, &args.scan, Mode::Check)?,
     };
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Level::Error),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Never => None,
+    };
     print(
         cli,
         &args.scan.output,
@@ -216,12 +269,8 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
         &report,
         &root,
         Mode::Check,
+        threshold,
     )?;
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Level::Error),
-        FailOn::Warning => Some(Level::Warning),
-        FailOn::Never => None,
-    };
     let failed = matches!((threshold, report.max_level()), (Some(t), Some(m)) if m >= t);
     Ok(if failed {
         ExitCode::from(1)
@@ -268,7 +317,16 @@ fn diff(cli: &Cli, args: &DiffArgs) -> Outcome {
         all: args.all,
     };
     let (report, root) = run_diff(cli, &args.path, &req, args.max_filesize, true)?;
-    print(cli, &[], false, &report, &root, Mode::Check)?;
+    // `diff` never fails; its verdict is the one `check --base` would give by default.
+    print(
+        cli,
+        &[],
+        false,
+        &report,
+        &root,
+        Mode::Check,
+        Some(Level::Error),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -281,6 +339,7 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
         &report,
         &root,
         Mode::Scan,
+        None,
     )?;
     Ok(ExitCode::SUCCESS)
 }

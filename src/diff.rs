@@ -99,7 +99,7 @@ pub struct ModelCost {
 }
 
 /// The `diff` section of a report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Diff {
     /// `--base` as given, and the merge-base commit used.
     pub base: Revision,
@@ -128,10 +128,24 @@ pub struct Diff {
     pub by_model: Vec<ModelCost>,
     /// Budget breaches, in words (also reported as `monthly-budget` diagnostics).
     pub budget: Vec<String>,
+    /// The head's lines the change touched, by path: `(first, last)`, 1-based, inclusive;
+    /// an added file is `(1, u32::MAX)`. For ordering annotations, not part of the JSON.
+    #[serde(skip)]
+    pub changed_lines: HashMap<String, Vec<(u32, u32)>>,
+}
+
+impl Diff {
+    /// Whether the change touched any line from `first` to `last` of the head's `path`.
+    pub fn touches(&self, path: &str, first: u32, last: u32) -> bool {
+        let last = last.max(first);
+        self.changed_lines
+            .get(path)
+            .is_some_and(|ranges| ranges.iter().any(|&(a, b)| a <= last && first <= b))
+    }
 }
 
 /// A revision as given and the commit it named.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Revision {
     pub rev: String,
     pub commit: String,
@@ -165,10 +179,14 @@ pub fn run(
     };
     let base_named = repo.resolve(&req.base, "--base")?;
     let base_commit = repo.merge_base(&base_named, &head_commit, &req.base)?;
-    let changes = repo.changes(
-        &base_commit,
-        req.head.as_ref().map(|_| head_commit.as_str()),
-    )?;
+    let head_rev = req.head.as_ref().map(|_| head_commit.as_str());
+    let changes = repo.changes(&base_commit, head_rev)?;
+    let mut changed_lines = repo.changed_lines(&base_commit, head_rev)?;
+    for c in &changes {
+        if let FileChange::Added(p) = c {
+            changed_lines.insert(p.clone(), vec![(1, u32::MAX)]);
+        }
+    }
 
     // For a `--head` revision, its texts, kept for the report's snippets.
     let mut head_texts: HashMap<String, Vec<u8>> = HashMap::new();
@@ -227,6 +245,7 @@ pub fn run(
         rev: req.head.clone().unwrap_or_else(|| "working tree".into()),
         commit: head_commit,
     };
+    diff.changed_lines = changed_lines;
     budgets(engine, &mut head, &mut diff, today);
     head.diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -513,6 +532,7 @@ fn summarize(base: &Report, head: &Report, changes: Vec<SiteChange>, files: usiz
             })
             .collect(),
         budget: Vec::new(),
+        changed_lines: HashMap::new(),
     }
 }
 

@@ -221,6 +221,36 @@ impl Repo {
         Ok(changes)
     }
 
+    /// The lines of the head that the change from commit `base` touched, by path: the new
+    /// side of every hunk of `git diff -U0` between `base` and `head` (a commit, or the working
+    /// tree), renames followed. Added files are left out (every line of one is new: the caller
+    /// knows them from [`Repo::changes`]), and so are pure renames and deletions.
+    pub fn changed_lines(
+        &self,
+        base: &str,
+        head: Option<&str>,
+    ) -> Result<HashMap<String, Vec<(u32, u32)>>, InputError> {
+        let mut args = vec![
+            "diff",
+            "-U0",
+            "--inter-hunk-context=0",
+            "-M",
+            "--diff-filter=MRT",
+            "--relative",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-color",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            base,
+        ];
+        if let Some(h) = head {
+            args.push(h);
+        }
+        let out = self.git(&args).map_err(git_failed)?;
+        Ok(hunks(&out))
+    }
+
     /// Every file of commit `rev` under the repository folder (relative to it).
     pub fn files(&self, rev: &str) -> Result<Vec<String>, InputError> {
         let out = self
@@ -298,7 +328,163 @@ impl Repo {
     }
 }
 
+/// The new side of each hunk of a `git diff -U0` (prefixes `a/` and `b/`), by the file's new
+/// path: `(first, last)` line ranges, 1-based and inclusive. A hunk that only deletes adds no
+/// range. Content lines are counted off by the hunk header, so an added line reading
+/// `++ b/x` is never taken for a file header.
+pub fn hunks(diff: &str) -> HashMap<String, Vec<(u32, u32)>> {
+    let mut out: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    let mut path: Option<String> = None;
+    let (mut old_left, mut new_left) = (0u32, 0u32);
+    for line in diff.split('\n') {
+        if old_left > 0 || new_left > 0 {
+            let content = match line.as_bytes().first() {
+                Some(b'-') => {
+                    old_left = old_left.saturating_sub(1);
+                    true
+                }
+                Some(b'+') => {
+                    new_left = new_left.saturating_sub(1);
+                    true
+                }
+                Some(b'\\') => true,
+                _ => false,
+            };
+            if content {
+                continue;
+            }
+            // Not a content line: the diff is not what the header said; resynchronize.
+            (old_left, new_left) = (0, 0);
+        }
+        if line.starts_with("diff --git ") {
+            path = None;
+        } else if let Some(name) = line.strip_prefix("+++ ") {
+            let name = name.strip_suffix('\t').unwrap_or(name);
+            path = unquote(name).and_then(|n| n.strip_prefix("b/").map(str::to_string));
+        } else if let Some(header) = line.strip_prefix("@@ -") {
+            let Some((old, rest)) = header.split_once(" +") else {
+                continue;
+            };
+            let Some((new, _)) = rest.split_once(" @@") else {
+                continue;
+            };
+            let count = |r: &str| -> Option<(u32, u32)> {
+                match r.split_once(',') {
+                    Some((start, n)) => Some((start.parse().ok()?, n.parse().ok()?)),
+                    None => Some((r.parse().ok()?, 1)),
+                }
+            };
+            let (Some((_, removed)), Some((start, added))) = (count(old), count(new)) else {
+                continue;
+            };
+            (old_left, new_left) = (removed, added);
+            if let (Some(p), true) = (&path, added > 0) {
+                out.entry(p.clone())
+                    .or_default()
+                    .push((start, start.saturating_add(added - 1)));
+            }
+        }
+    }
+    out
+}
+
+/// A path as git writes it in a diff header: as is, or C-quoted (`"b/a\tb\303\251"`) when it
+/// holds a quote, a backslash or a control character. `None` for a quoted path that does not
+/// decode.
+fn unquote(s: &str) -> Option<String> {
+    let Some(inner) = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+        return Some(s.to_string());
+    };
+    let mut bytes = Vec::with_capacity(inner.len());
+    let mut it = inner.bytes();
+    while let Some(b) = it.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        let e = it.next()?;
+        bytes.push(match e {
+            b'a' => 7,
+            b'b' => 8,
+            b't' => b'\t',
+            b'n' => b'\n',
+            b'v' => 11,
+            b'f' => 12,
+            b'r' => b'\r',
+            b'0'..=b'3' => {
+                let (x, y) = (it.next()?, it.next()?);
+                if !(b'0'..=b'7').contains(&x) || !(b'0'..=b'7').contains(&y) {
+                    return None;
+                }
+                (e - b'0') * 64 + (x - b'0') * 8 + (y - b'0')
+            }
+            other => other,
+        });
+    }
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 fn git_failed(why: String) -> InputError {
     InputError::plain(format!("git failed: {why}"))
         .with_help("costlint reads the repository with the `git` program; check that it runs here")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hunks_give_the_new_side_of_each_change() {
+        let diff = "diff --git a/app.py b/app.py\n\
+index 1..2 100644\n\
+--- a/app.py\n\
++++ b/app.py\n\
+@@ -3 +3 @@ def f():\n\
+-    model=\"gpt-5.4\",\n\
++    model=\"gpt-5.5\",\n\
+@@ -10,0 +11,3 @@\n\
++++ b/not-a-header.py\n\
++--- a/nor-this\n\
++@@ -1 +1 @@\n\
+@@ -20,2 +23,0 @@\n\
+-gone\n\
+-gone too\n\
+diff --git \"a/x\\ty.py\" \"b/x\\ty.py\"\n\
+--- \"a/x\\ty.py\"\n\
++++ \"b/x\\ty.py\"\n\
+@@ -1 +1,2 @@\n\
+-a\n\
++b\n\
++c\n\
+\\ No newline at end of file\n\
+diff --git a/old name.py b/new name.py\n\
+similarity index 90%\n\
+rename from old name.py\n\
+rename to new name.py\n\
+--- a/old name.py\t\n\
++++ b/new name.py\t\n\
+@@ -5 +5 @@\n\
+-x\n\
++y\n";
+        let h = hunks(diff);
+        assert_eq!(h.get("app.py"), Some(&vec![(3, 3), (11, 13)]), "{h:?}");
+        assert_eq!(h.get("x\ty.py"), Some(&vec![(1, 2)]), "{h:?}");
+        assert_eq!(h.get("new name.py"), Some(&vec![(5, 5)]), "{h:?}");
+        assert_eq!(h.len(), 3, "{h:?}");
+    }
+
+    #[test]
+    fn quoted_paths_decode() {
+        assert_eq!(unquote("b/plain.py").as_deref(), Some("b/plain.py"));
+        assert_eq!(
+            unquote("\"b/a\\\"q\\\\.py\"").as_deref(),
+            Some("b/a\"q\\.py")
+        );
+        assert_eq!(
+            unquote("\"b/\\303\\251.py\"").as_deref(),
+            Some("b/\u{e9}.py")
+        );
+        assert_eq!(unquote("\"b/\\9\"").as_deref(), Some("b/9"));
+        assert_eq!(unquote("\"b/\\38x\""), None);
+    }
 }

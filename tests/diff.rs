@@ -628,3 +628,64 @@ fn the_budget_check_is_registered_configurable_and_suppressible() {
         .unwrap_or_default();
     assert!(!checks.contains(&"invalid-directive"), "{v}");
 }
+
+/// `--format github` in a diff: within each level, annotations on the lines the change touched
+/// (a line edited in a commit, a whole untracked file) come before those on other lines, so the
+/// runner's ten per level are spent on what the pull request changed.
+#[test]
+fn annotations_on_changed_lines_come_first() {
+    let unbounded = |model: &str| {
+        format!("from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model=\"{model}\")\n")
+    };
+    let mut files: Vec<(String, String)> = (0..12)
+        .map(|i| (format!("a{i:02}.py"), unbounded("gpt-5.4")))
+        .collect();
+    files.push((
+        "z.py".to_string(),
+        "from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model=\"gpt-5.4\")\nclient.chat.completions.create(model=\"gpt-5.4\", max_tokens=10)\n".to_string(),
+    ));
+    let mut all: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    all.push(("costlint.yaml", SEED_POLICY));
+    let dir = repo(&all);
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    // Line 5 of z.py loses its limit (committed); new.py is untracked.
+    write(
+        dir.path(),
+        &[(
+            "z.py",
+            "from openai import OpenAI\n\nclient = OpenAI()\nclient.chat.completions.create(model=\"gpt-5.4\")\nclient.chat.completions.create(model=\"gpt-5.5\")\n",
+        )],
+    );
+    commit(dir.path(), "drop the limit");
+    write(dir.path(), &[("new.py", &unbounded("gpt-5.5"))]);
+
+    let out = costlint(
+        dir.path(),
+        &["check", "--base", "main", "--all", "--format", "github"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("::warning "))
+        .collect();
+    assert_eq!(warnings.len(), 10, "{text}");
+    let place = |w: &str| w.split(",col=").next().unwrap_or_default().to_string();
+    let changed = ["::warning file=new.py,line=4", "::warning file=z.py,line=5"];
+    let first: Vec<String> = warnings.iter().map(|w| place(w)).collect();
+    let n = first
+        .iter()
+        .take_while(|p| changed.contains(&p.as_str()))
+        .count();
+    assert!(n >= 2, "{text}");
+    for c in changed {
+        assert!(first[..n].iter().any(|p| p == c), "{c} not first:\n{text}");
+    }
+    // z.py line 4, untouched, is not among the first.
+    assert!(
+        !first[..n].iter().any(|p| p.ends_with("z.py,line=4")),
+        "{text}"
+    );
+}

@@ -17,6 +17,7 @@ fn costlint(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("COSTLINT_TODAY", TODAY)
         .env_remove("NO_COLOR")
+        .env_remove("COSTLINT_DOCS_URL")
         .output()
         .unwrap_or_else(|e| panic!("running costlint: {e}"))
 }
@@ -81,6 +82,79 @@ fn sarif_for_every_check_validates_against_the_oasis_schema() {
     assert_eq!(run["automationDetails"]["id"], "costlint/./");
     for r in &results {
         assert!(r["partialFingerprints"]["costlint/v1"].is_string(), "{r}");
+    }
+}
+
+/// Links to the documentation of checks only where costlint was told where it is published:
+/// `--docs-url`, else `COSTLINT_DOCS_URL`; without either (and with no `repository` in
+/// Cargo.toml) no `helpUri` at all, never a made-up address. Valid SARIF either way.
+#[test]
+fn sarif_help_links_come_from_the_documentation_address_given() {
+    let dir = fixtures().join("sarif/every-check");
+    let rules = |sarif: &serde_json::Value| {
+        sarif["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let parse = |out: &Output| -> serde_json::Value {
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON: {e}\n{}", text(&out.stderr)))
+    };
+    let out = costlint(&dir, &["check", "--format", "sarif", "."]);
+    let sarif = parse(&out);
+    assert_valid(&sarif);
+    assert_eq!(env!("CARGO_PKG_REPOSITORY"), "", "update this test");
+    assert!(rules(&sarif).iter().all(|r| r.get("helpUri").is_none()));
+    assert!(sarif["runs"][0]["tool"]["driver"]
+        .get("informationUri")
+        .is_none());
+
+    let docs = "https://github.com/acme/costlint/blob/v1.2.0/README.md";
+    let out = Command::new(env!("CARGO_BIN_EXE_costlint"))
+        .args(["check", "--format", "sarif", "."])
+        .current_dir(&dir)
+        .env("COSTLINT_TODAY", TODAY)
+        .env("COSTLINT_DOCS_URL", docs)
+        .output()
+        .unwrap_or_else(|e| panic!("running costlint: {e}"));
+    let sarif = parse(&out);
+    assert_valid(&sarif);
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["informationUri"], docs);
+    for r in rules(&sarif) {
+        assert_eq!(r["helpUri"], format!("{docs}#checks"), "{r}");
+    }
+    // The flag wins over the environment; a fragment given is replaced by the checks' anchor.
+    let out = costlint(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--docs-url",
+            "https://docs.example/costlint/#top",
+            ".",
+        ],
+    );
+    let sarif = parse(&out);
+    assert_valid(&sarif);
+    assert_eq!(
+        rules(&sarif)[0]["helpUri"],
+        "https://docs.example/costlint/#checks"
+    );
+    for bad in [
+        "costlint.example/readme",
+        "https://",
+        "https://x/a b",
+        "javascript:alert(1)",
+    ] {
+        let out = costlint(&dir, &["check", "--docs-url", bad, "."]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("is not an http(s) address"),
+            "{}",
+            text(&out.stderr)
+        );
     }
 }
 

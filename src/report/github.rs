@@ -5,7 +5,8 @@
 //! The runner shows at most 10 annotations of each level per step and 50 per job, and drops
 //! the rest. So errors come first, then warnings, then notes, at most [`PER_LEVEL`] of each and
 //! [`PER_JOB`] in all; the diagnostics left out are printed as plain log lines, and a final
-//! notice says how many there were and where to see them all.
+//! notice says how many there were and where to see them all. In a diff (`--base`), within
+//! each level the diagnostics on lines the change touched come before the others.
 //!
 //! Everything from the repository is escaped as the runner decodes it: `%`, CR and LF in the
 //! message, and also `:` and `,` in properties (file names); other control characters are
@@ -37,8 +38,16 @@ impl Emitter for Github {
             );
         }
         let mut ordered: Vec<&Diagnostic> = report.diagnostics.iter().collect();
-        // Stable: within a level, the report's order (path, line, column, check).
-        ordered.sort_by_key(|d| std::cmp::Reverse(d.level));
+        // In a diff, the lines the change touched first within each level: those are the ones
+        // a reviewer reads, and the runner keeps only the first of each level.
+        let elsewhere = |d: &Diagnostic| {
+            report
+                .diff
+                .as_ref()
+                .is_some_and(|diff| !diff.touches(&d.path, d.span.line, d.span.end_line))
+        };
+        // Stable: within that, the report's order (path, line, column, check).
+        ordered.sort_by_key(|d| (std::cmp::Reverse(d.level), elsewhere(d)));
         let mut shown = [0usize; 4];
         let mut total = 0;
         let mut left_out = Vec::new();
@@ -210,6 +219,74 @@ mod tests {
             );
         }
         assert!(!text.contains("\n::set-output"), "{text}");
+    }
+
+    #[test]
+    fn in_a_diff_the_changed_lines_come_first_within_each_level() {
+        let mut files = Vec::new();
+        for i in 0..12 {
+            files.push((
+                format!("w{i:02}.py"),
+                "create(model=\"gpt-5-mini\")\ncreate(model=\"gpt-4o\")\n".to_string(),
+            ));
+        }
+        files.push((
+            "e.py".to_string(),
+            "create(model=\"gpt-5.5-pro\", max_tokens=100)\n\
+             create(model=\"gpt-5.5-pro\", max_tokens=100)\n"
+                .to_string(),
+        ));
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let mut report = sample::report_of(&files);
+        let plain = sample::emit(&Github, &report, Mode::Check);
+        let warnings = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.starts_with("::warning "))
+                .map(|l| l.split(",col=").next().unwrap_or_default().to_string())
+                .collect()
+        };
+        // Without a diff, the report's order: the last files' warnings are left out.
+        assert!(
+            !warnings(&plain).iter().any(|w| w.contains("file=w11.py")),
+            "{plain}"
+        );
+
+        let mut changed = std::collections::HashMap::new();
+        changed.insert("w11.py".to_string(), vec![(2, 2)]);
+        changed.insert("w10.py".to_string(), vec![(1, 1)]);
+        changed.insert("e.py".to_string(), vec![(2, 5)]);
+        report.diff = Some(crate::diff::Diff {
+            changed_lines: changed,
+            ..crate::diff::Diff::default()
+        });
+        let text = sample::emit(&Github, &report, Mode::Check);
+        let shown = warnings(&text);
+        assert_eq!(shown.len(), PER_LEVEL, "{text}");
+        let on_changed =
+            |w: &str| w == "::warning file=w10.py,line=1" || w == "::warning file=w11.py,line=2";
+        let n = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Warning)
+            .filter(|d| {
+                (d.path == "w10.py" && d.span.line == 1) || (d.path == "w11.py" && d.span.line == 2)
+            })
+            .count();
+        assert!(n >= 2, "{text}");
+        assert!(shown[..n].iter().all(|w| on_changed(w)), "{text}");
+        assert!(!shown[n..].iter().any(|w| on_changed(w)), "{text}");
+        assert!(shown.iter().any(|w| w.contains("file=w11.py")), "{text}");
+        let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("::error ")).collect();
+        assert!(errors[0].starts_with("::error file=e.py,line=2,"), "{text}");
+        assert!(errors[1].starts_with("::error file=e.py,line=1,"), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        let last_error = lines.iter().rposition(|l| l.starts_with("::error "));
+        let first_warning = lines.iter().position(|l| l.starts_with("::warning "));
+        assert!(last_error < first_warning, "{text}");
+        insta::assert_snapshot!(text);
     }
 
     #[test]

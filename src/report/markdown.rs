@@ -59,15 +59,14 @@ pub fn render(report: &Report, opts: &Options) -> String {
     );
     let _ = writeln!(
         head,
-        "Estimated monthly LLM spend: **{} → {}**, base `{}` ({}) → head {}.\n",
+        "Estimated monthly LLM spend: **{} → {}**, base {} → head {}.\n",
         diff.monthly_before,
         diff.monthly_after,
-        short(&diff.base.commit),
-        md(&diff.base.rev),
+        revision(&diff.base),
         if diff.head.rev == "working tree" {
             "the working tree".to_string()
         } else {
-            format!("`{}` ({})", short(&diff.head.commit), md(&diff.head.rev))
+            revision(&diff.head)
         }
     );
     for line in &diff.budget {
@@ -237,9 +236,11 @@ fn verdict_words(report: &Report, opts: &Options) -> String {
             "warnings"
         }
     );
+    // As the exit code decides: at or above `--fail-on`.
+    let failed = matches!((opts.fail_on, report.max_level()), (Some(t), Some(m)) if m >= t);
     match opts.mode {
         Mode::Scan => format!("inventory only ({findings})"),
-        Mode::Check if s.errors > 0 => format!("❌ fails the policy: {findings}"),
+        Mode::Check if failed => format!("❌ fails the policy: {findings}"),
         Mode::Check => format!("✅ passes the policy: {findings}"),
     }
 }
@@ -309,6 +310,17 @@ pub fn signed_pct(p: &str) -> String {
     }
 }
 
+/// `` `abc1234` (main) ``: a commit and the name it was given by, unless that name is the
+/// commit itself (as the GitHub Action passes the pull request's base).
+fn revision(r: &crate::diff::Revision) -> String {
+    let given_as_hash = r.rev.len() >= 7 && r.commit.starts_with(&r.rev);
+    if given_as_hash {
+        format!("`{}`", short(&r.commit))
+    } else {
+        format!("`{}` ({})", short(&r.commit), md(&r.rev))
+    }
+}
+
 /// The first 7 characters of a commit hash.
 fn short(commit: &str) -> &str {
     commit.get(..7).unwrap_or(commit)
@@ -361,6 +373,32 @@ mod tests {
         assert_eq!(md("@team"), "&#64;team");
         assert_eq!(md("x\ny"), "x\\\\ny");
         assert_eq!(mermaid_name("gpt\"];x"), "gpt___x");
+    }
+
+    #[test]
+    fn the_verdict_follows_fail_on() {
+        use crate::diagnostic::Level;
+        let report = crate::report::sample::report_of(&[("w.py", "create(model=\"gpt-5.4\")\n")]);
+        assert!(report.summary.errors == 0 && report.summary.warnings > 0);
+        let verdict = |fail_on: Option<Level>| {
+            let read = |_: &str| None;
+            let opts = Options {
+                mode: Mode::Check,
+                color: false,
+                quiet: false,
+                read: &read,
+                fail_on,
+                docs_url: None,
+            };
+            let text = render(&report, &opts);
+            text.lines()
+                .find(|l| l.starts_with("**Verdict:**"))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(verdict(Some(Level::Error)).contains("✅ passes"));
+        assert!(verdict(Some(Level::Warning)).contains("❌ fails"));
+        assert!(verdict(None).contains("✅ passes"));
     }
 
     #[test]

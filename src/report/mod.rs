@@ -44,6 +44,12 @@ pub struct Options<'a> {
     pub quiet: bool,
     /// Reads a scanned file again by its displayed path, for source snippets.
     pub read: &'a dyn Fn(&str) -> Option<String>,
+    /// The lowest level that fails the run (`check --fail-on`); `None`: nothing fails it.
+    /// Reports that give a verdict (markdown) give the run's.
+    pub fail_on: Option<crate::diagnostic::Level>,
+    /// The address of costlint's README, for links to the documentation of checks (SARIF's
+    /// `helpUri`); `None`: no link is written.
+    pub docs_url: Option<&'a str>,
 }
 
 /// The call site a diagnostic is about, when it is about one: the site whose call, model text
@@ -157,6 +163,8 @@ checks:
             color: false,
             quiet: false,
             read: &read,
+            fail_on: Some(crate::diagnostic::Level::Error),
+            docs_url: None,
         };
         let mut out = Vec::new();
         emitter

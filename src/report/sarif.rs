@@ -1,8 +1,10 @@
 //! SARIF 2.1.0 (`--format sarif`), for code-scanning dashboards such as GitHub's. The output
 //! validates against the OASIS schema (a copy is in `fixtures/sarif/`, and a test checks it).
 //!
-//! - One rule per check, in registry order, with its summary, documentation, default level and
-//!   a link to the README's table of checks.
+//! - One rule per check, in registry order, with its summary, documentation, default level and,
+//!   when costlint knows where its documentation is published ([`Options::docs_url`]), a link
+//!   to the README's table of checks. Without that address no link is written: SARIF makes
+//!   `helpUri` optional, and a made-up address would send readers nowhere.
 //! - One result per diagnostic, with a physical location: lines and columns 1-based, columns
 //!   counted in Unicode code points (`columnKind: unicodeCodePoints`), paths relative to the
 //!   scanned root (`uriBaseId: %SRCROOT%`), percent-encoded.
@@ -25,8 +27,9 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::io;
 
-/// Where each rule's `helpUri` points: the README's table of checks.
-pub const README_CHECKS_URL: &str = "https://github.com/costlint/costlint#checks";
+/// The anchor of the README's table of checks, appended to the documentation's address for
+/// each rule's `helpUri`.
+pub const CHECKS_ANCHOR: &str = "#checks";
 
 /// The schema the output names in `$schema`.
 pub const SCHEMA_URI: &str =
@@ -40,15 +43,15 @@ pub struct Sarif;
 
 impl Emitter for Sarif {
     fn emit(&self, report: &Report, opts: &Options, out: &mut dyn io::Write) -> io::Result<()> {
-        let mut text =
-            serde_json::to_string_pretty(&document(report, opts.mode)).map_err(io::Error::other)?;
+        let mut text = serde_json::to_string_pretty(&document(report, opts.mode, opts.docs_url))
+            .map_err(io::Error::other)?;
         text.push('\n');
         out.write_all(text.as_bytes())
     }
 }
 
-/// The whole SARIF log of `report`.
-pub fn document(report: &Report, mode: Mode) -> Value {
+/// The whole SARIF log of `report`; `docs` is the address of costlint's README, if known.
+pub fn document(report: &Report, mode: Mode, docs: Option<&str>) -> Value {
     let index = SiteIndex::new(report);
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut results: Vec<Value> = Vec::new();
@@ -71,19 +74,24 @@ pub fn document(report: &Report, mode: Mode) -> Value {
             results.push(result(d, suppression, &index, &mut seen));
         }
     }
-    let mut run = Map::new();
-    run.insert(
-        "tool".into(),
-        json!({
-            "driver": {
-                "name": "costlint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": README_CHECKS_URL.trim_end_matches("#checks"),
-                "rules": checks::ALL.iter().map(|c| rule(c)).collect::<Vec<_>>(),
-            }
-        }),
+    let mut driver = Map::new();
+    driver.insert("name".into(), json!("costlint"));
+    driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
+    driver.insert("semanticVersion".into(), json!(env!("CARGO_PKG_VERSION")));
+    if let Some(docs) = docs {
+        driver.insert("informationUri".into(), json!(docs));
+    }
+    let help_uri = docs.map(|d| format!("{d}{CHECKS_ANCHOR}"));
+    driver.insert(
+        "rules".into(),
+        checks::ALL
+            .iter()
+            .map(|c| rule(c, help_uri.as_deref()))
+            .collect::<Vec<_>>()
+            .into(),
     );
+    let mut run = Map::new();
+    run.insert("tool".into(), json!({ "driver": Value::Object(driver) }));
     run.insert(
         "automationDetails".into(),
         json!({ "id": automation_id(report) }),
@@ -129,24 +137,27 @@ fn automation_id(report: &Report) -> String {
     format!("costlint/{}/", joined.join("+"))
 }
 
-/// A check as a SARIF rule.
-fn rule(c: &Check) -> Value {
+/// A check as a SARIF rule; `help_uri` is where its documentation is, if known.
+fn rule(c: &Check, help_uri: Option<&str>) -> Value {
     let full = c
         .docs
         .split("\n\n")
         .next()
         .unwrap_or(c.summary)
         .replace('\n', " ");
-    json!({
+    let mut rule = json!({
         "id": c.id,
         "name": pascal(c.id),
         "shortDescription": { "text": c.summary },
         "fullDescription": { "text": full },
         "help": { "text": c.docs, "markdown": c.docs },
-        "helpUri": README_CHECKS_URL,
         "defaultConfiguration": { "level": level(c.default_level), "enabled": c.default_level != Level::Off },
         "properties": { "tags": ["cost", "llm"] },
-    })
+    });
+    if let (Some(uri), Some(map)) = (help_uri, rule.as_object_mut()) {
+        map.insert("helpUri".into(), json!(uri));
+    }
+    rule
 }
 
 /// `denied-model` → `DeniedModel`.
@@ -292,6 +303,26 @@ mod tests {
     }
 
     #[test]
+    fn help_links_only_where_the_documentation_is_known() {
+        let report = sample::report();
+        let doc = document(&report, Mode::Check, None);
+        let driver = &doc["runs"][0]["tool"]["driver"];
+        assert!(driver.get("informationUri").is_none(), "{driver}");
+        let rules = driver["rules"].as_array().cloned().unwrap_or_default();
+        assert!(!rules.is_empty());
+        assert!(rules.iter().all(|r| r.get("helpUri").is_none()), "{driver}");
+
+        let docs = "https://github.example/acme/costlint/blob/v1/README.md";
+        let doc = document(&report, Mode::Check, Some(docs));
+        let driver = &doc["runs"][0]["tool"]["driver"];
+        assert_eq!(driver["informationUri"], docs);
+        let rules = driver["rules"].as_array().cloned().unwrap_or_default();
+        for r in &rules {
+            assert_eq!(r["helpUri"], format!("{docs}#checks"), "{r}");
+        }
+    }
+
+    #[test]
     fn paths_are_uri_references() {
         assert_eq!(uri("svc/a b#1%.py"), "svc/a%20b%231%25.py");
         assert_eq!(uri("x\n::y.py"), "x%0A%3A%3Ay.py");
@@ -304,7 +335,7 @@ mod tests {
         let shifted = format!("import os\n\n\n{body}");
         let prints = |text: &str| {
             let report = sample::report_of(&[("app.py", text)]);
-            let doc = document(&report, Mode::Check);
+            let doc = document(&report, Mode::Check, None);
             let results = doc["runs"][0]["results"]
                 .as_array()
                 .cloned()
