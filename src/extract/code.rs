@@ -927,36 +927,44 @@ impl<'t, 'c> Walk<'t, 'c> {
                 holder: found.holder,
             });
         }
-        if let Some(&(_, ops)) = self.syntax.fallbacks.iter().find(|f| f.0 == n.kind()) {
-            let op = n
-                .child_by_field_name("operator")
-                .map(|o| self.src(o))
-                .unwrap_or("");
-            if ops.contains(&op) {
-                let left = n.child_by_field_name("left")?;
-                let right = n.child_by_field_name("right")?;
-                let found = self
-                    .eval_model(right, depth + 1)
-                    .or_else(|| self.eval_model(left, depth + 1))?;
-                let left_text = self.src(left);
-                let via = match found.via {
-                    Via::Literal if left_text.contains("env") => Via::EnvDefault {
-                        var: left_text
-                            .rsplit('.')
-                            .next()
-                            .unwrap_or(left_text)
-                            .to_string(),
-                    },
-                    other => other,
-                };
-                return Some(Found {
-                    literal: found.literal,
-                    via,
-                    holder: found.holder,
-                });
-            }
+        if let Some((left, right)) = self.fallback(n) {
+            let found = self
+                .eval_model(right, depth + 1)
+                .or_else(|| self.eval_model(left, depth + 1))?;
+            let left_text = self.src(left);
+            let via = match found.via {
+                Via::Literal if left_text.contains("env") => Via::EnvDefault {
+                    var: left_text
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or(left_text)
+                        .to_string(),
+                },
+                other => other,
+            };
+            return Some(Found {
+                literal: found.literal,
+                via,
+                holder: found.holder,
+            });
         }
         None
+    }
+
+    /// The two sides of a fallback (`a or b`, `a || b`, `a ?? b`), if `n` is one.
+    fn fallback(&self, n: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+        let &(_, ops) = self.syntax.fallbacks.iter().find(|f| f.0 == n.kind())?;
+        let op = n
+            .child_by_field_name("operator")
+            .map(|o| self.src(o))
+            .unwrap_or("");
+        if !ops.contains(&op) {
+            return None;
+        }
+        Some((
+            n.child_by_field_name("left")?,
+            n.child_by_field_name("right")?,
+        ))
     }
 
     /// An integer limit value; `None` when it is computed at run time. Follows same-file names,
@@ -1008,18 +1016,10 @@ impl<'t, 'c> Walk<'t, 'c> {
             };
             return self.eval_int(arg?, depth + 1);
         }
-        if let Some(&(_, ops)) = self.syntax.fallbacks.iter().find(|f| f.0 == n.kind()) {
-            let op = n
-                .child_by_field_name("operator")
-                .map(|o| self.src(o))
-                .unwrap_or("");
-            if ops.contains(&op) {
-                let left = n.child_by_field_name("left")?;
-                let right = n.child_by_field_name("right")?;
-                return self
-                    .eval_int(right, depth + 1)
-                    .or_else(|| self.eval_int(left, depth + 1));
-            }
+        if let Some((left, right)) = self.fallback(n) {
+            return self
+                .eval_int(right, depth + 1)
+                .or_else(|| self.eval_int(left, depth + 1));
         }
         let &(_, then_field, else_field) =
             self.syntax.conditionals.iter().find(|c| c.0 == n.kind())?;
