@@ -810,9 +810,10 @@ fn expression_readable<'f>(file: &'f [u8], rest: &'f [u8], seen: &mut Vec<&'f [u
 }
 
 /// The expression at the start of `rest`: to the end of its line, or further while brackets
-/// are open, and never past the `,` `;` or closing bracket that ends it; at most
-/// [`LINE_WINDOW`] bytes.
+/// are open or an operator carries it to the next line (`x\n  ? a\n  : 1024`), and never past
+/// the `,` `;` or closing bracket that ends it; at most [`LINE_WINDOW`] bytes.
 fn expression(rest: &[u8]) -> &[u8] {
+    const CARRY: &[u8] = b"?:|&+-*/=.\\";
     let rest = &rest[..rest.len().min(LINE_WINDOW)];
     let mut depth = 0u32;
     for (i, &b) in rest.iter().enumerate() {
@@ -820,7 +821,16 @@ fn expression(rest: &[u8]) -> &[u8] {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' if depth == 0 => return &rest[..i],
             b')' | b']' | b'}' => depth -= 1,
-            b',' | b';' | b'\n' if depth == 0 => return &rest[..i],
+            b',' | b';' if depth == 0 => return &rest[..i],
+            b'\n' if depth == 0 => {
+                let before = rest[..i].iter().rev().find(|b| !b.is_ascii_whitespace());
+                let after = rest[i..].iter().find(|b| !b.is_ascii_whitespace());
+                let carried = before.is_some_and(|b| CARRY.contains(b) && *b != b'.')
+                    || after.is_some_and(|b| CARRY.contains(b) && *b != b'=' && *b != b'\\');
+                if !carried {
+                    return &rest[..i];
+                }
+            }
             _ => {}
         }
     }
@@ -1029,6 +1039,7 @@ mod tests {
             &[
                 "const o = { max_tokens: options?.maxOutputTokens ?? 8192 };",
                 "const o = { maxTokens: parseInt(process.env.MAX_TOKENS, 10) || 2000 };",
+                "this.maxTokens = process.env.MAX_TOKENS\n  ? Number(process.env.MAX_TOKENS)\n  : 1024;",
             ],
         );
         pf.expect(
@@ -1036,6 +1047,7 @@ mod tests {
             Lang::Python,
             &[
                 "MAX_TOKENS = int(os.getenv('MAX_TOKENS', '4096'))",
+                "max_tokens = (\n    int(os.environ['N'])\n    if 'N' in os.environ\n    else 700\n)",
                 "f(max_tokens=data.get('max_tokens', 500))",
                 "f(max_tokens=settings.max_tokens or 200)",
             ],

@@ -16,6 +16,7 @@ struct ExtractFile {
     model_value_excludes: Vec<String>,
     env_getters: Vec<String>,
     int_calls: Vec<String>,
+    value_methods: Vec<String>,
     provider_id_keys: Vec<String>,
     prose_calls: Vec<String>,
     test_calls: Vec<String>,
@@ -39,6 +40,7 @@ pub struct ExtractRules {
     model_value_excludes: Vec<String>,
     env_getters: HashSet<String>,
     int_calls: HashSet<String>,
+    value_methods: HashSet<String>,
     provider_id_keys: HashSet<String>,
     prose_calls: HashSet<String>,
     test_calls: HashSet<String>,
@@ -118,6 +120,7 @@ impl ExtractRules {
                 .collect(),
             env_getters: f.env_getters.iter().cloned().collect(),
             int_calls: f.int_calls.iter().cloned().collect(),
+            value_methods: f.value_methods.iter().cloned().collect(),
             provider_id_keys: f.provider_id_keys.iter().map(|s| normalize(s)).collect(),
             prose_calls: f.prose_calls.iter().cloned().collect(),
             test_calls: f.test_calls.iter().cloned().collect(),
@@ -217,6 +220,14 @@ impl ExtractRules {
 
     pub fn is_env_getter(&self, callee: &str) -> bool {
         self.env_getters.contains(callee)
+    }
+
+    /// A method call that transforms a value (`x.replace(…)`, `id.split(":")`): its arguments
+    /// are not a model.
+    pub fn is_value_method(&self, callee: &str) -> bool {
+        callee
+            .rsplit_once('.')
+            .is_some_and(|(_, method)| self.value_methods.contains(method.trim_start_matches('?')))
     }
 
     /// A call that turns its first argument into a number (`int`, `Number`, `parseInt`).

@@ -148,6 +148,9 @@ struct Assign<'t> {
     /// Made at module or class level, not inside a function (a local is a site only when a
     /// model key uses it).
     top_level: bool,
+    /// The bytes of the innermost function holding it, if any: a name is looked up only
+    /// where its definition is visible (module level, or the same function).
+    function: Option<Range<usize>>,
 }
 
 struct Str<'t> {
@@ -527,6 +530,11 @@ impl<'t, 'c> Walk<'t, 'c> {
         top_level: bool,
     ) {
         let scope = self.block_of(statement, stack);
+        let function = stack
+            .iter()
+            .rev()
+            .find(|a| FUNCTION_DEFINITIONS.contains(&a.kind()))
+            .map(|f| f.byte_range());
         self.constants
             .entry(name.clone())
             .or_default()
@@ -538,6 +546,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             scope,
             shape,
             top_level,
+            function,
         });
     }
 
@@ -818,10 +827,19 @@ impl<'t, 'c> Walk<'t, 'c> {
             self.fell_short.set(true);
         }
         let defs = self.constants.get(name)?;
+        // Visible at `at`: made at module level, or in a function that holds `at` (a local of
+        // another function is another variable).
+        let visible = |i: &&usize| {
+            self.assigns[**i]
+                .function
+                .as_ref()
+                .is_none_or(|f| f.contains(&at))
+        };
         defs.iter()
             .rev()
+            .filter(visible)
             .find(|&&i| self.assigns[i].statement.start_byte() < at)
-            .or(defs.first())
+            .or_else(|| defs.iter().find(visible))
             .copied()
     }
 
@@ -914,6 +932,9 @@ impl<'t, 'c> Walk<'t, 'c> {
                     via: Via::EnvDefault { var },
                     holder: found.holder,
                 });
+            }
+            if self.rules.is_value_method(&callee) {
+                return None;
             }
             let first = *positional.first()?;
             let found = self.eval_model(first, depth + 1)?;
@@ -1100,6 +1121,10 @@ impl<'t, 'c> Walk<'t, 'c> {
                 && p.node.start_byte() < at
                 && p.key == name
                 && self.syntax.parameter_defaults.contains(&p.node.kind())
+                // A parameter of a function that holds `at`, not of another one.
+                && p.scope
+                    .parent()
+                    .is_some_and(|f| f.byte_range().contains(&at))
         })
     }
 
