@@ -8,8 +8,9 @@
 #   ripgrep   rg -c -f bench/model-regex.txt CORPUS
 #   costlint  target/release/costlint scan --format json CORPUS
 #   ast-grep  ast-grep scan -c bench/ast-grep/sgconfig.yml --json=stream CORPUS
-# All output goes to /dev/null; no tool gets a thread limit; all walk the corpus with the same
-# ignore rules (.gitignore, hidden files skipped). Rounds interleave the tools, and ratios are
+# All output goes to /dev/null; no tool gets a thread limit; all honour .gitignore. ripgrep and
+# ast-grep skip hidden files and folders, costlint reads them (`.continue/`, `.github/`), so its
+# figures include that extra work. Rounds interleave the tools, and ratios are
 # the median of each round's ratio: a shared machine whose speed drifts over minutes skews
 # every tool of a round alike, where timing all runs of one tool, then the next, would not.
 #
