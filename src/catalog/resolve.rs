@@ -93,6 +93,14 @@ impl Catalog {
         }
     }
 
+    /// Is `raw`, or its last path segment (`openai/GPT-4o` → `GPT-4o`), written exactly as a
+    /// catalog name is, letter case included? `MiniMax-M2.7` is; `GPT-5.5` (a display label of
+    /// `gpt-5.5`) is not.
+    pub fn spells(&self, raw: &str) -> bool {
+        let last = raw.rsplit(['/', ':']).next().unwrap_or(raw);
+        self.index.names.contains_key(raw) || self.index.names.contains_key(last)
+    }
+
     pub(super) fn id(&self, idx: u32) -> &str {
         &self.models[idx as usize].id
     }

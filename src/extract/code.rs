@@ -1464,6 +1464,18 @@ impl<'t, 'c> Walk<'t, 'c> {
                 );
                 continue;
             }
+            // A capitalised spelling of a lower-case id, away from any call or model key, is a
+            // display label (`("gpt-5.5", "GPT-5.5")`, `name: GPT-4`), not a model reference.
+            // Hub ids keep their case (`Qwen/Qwen3-32B`): a name with an owner is left alone.
+            let display_label = matches!(
+                resolution,
+                Resolution::Exact { .. } | Resolution::Approximate { .. }
+            ) && value.bytes().any(|b| b.is_ascii_uppercase())
+                && !value.contains('/')
+                && !self.cx.catalog.spells(value);
+            if display_label {
+                continue;
+            }
             self.reference(n, resolution);
         }
     }
