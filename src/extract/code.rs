@@ -292,11 +292,22 @@ impl<'t, 'c> Walk<'t, 'c> {
     fn collect(&mut self, root: Node<'t>, roles: &Roles, hits: Option<&[usize]>) {
         // A subtree is walked when it holds a hit, or may hold statements (definitions of names
         // that a hit elsewhere uses); other expressions cannot yield anything.
+        // Statements also sit in clauses (`else`, `elif`, `except`, `finally`, `case`) and in
+        // the brace-less bodies of `if`, `for` and `while`.
+        let holds_statements = |n: Node| {
+            let kind = n.kind();
+            kind.ends_with("_statement")
+                || kind.ends_with("_clause")
+                || kind.ends_with("switch_case")
+                || kind == "switch_body"
+                || kind == "switch_default"
+        };
         let worth = |n: Node, parent: Option<&Node>| -> bool {
             let Some(hits) = hits else { return true };
             let i = hits.partition_point(|&h| h < n.start_byte());
             hits.get(i).is_some_and(|&h| h < n.end_byte())
                 || roles.is_block(n)
+                || holds_statements(n)
                 || parent.is_none_or(|p| roles.is_block(*p))
         };
         let mut cursor = root.walk();
@@ -456,7 +467,14 @@ impl<'t, 'c> Walk<'t, 'c> {
         if roles.identifier.get(usize::from(k.kind_id())) == Some(&true) {
             let name = self.src(k).to_string();
             crate::rules::normalize_into(&mut self.key_buf, &name);
-            let shape = shape.or_else(|| self.shapes.of_key(&self.key_buf));
+            // A name says what data it holds (`metadata = {…}`), not what a call it stores
+            // sends: `raw_response = client.messages.create(model=…)` is a request.
+            let stores_call = self.callee(self.peel(v)).is_some();
+            let shape = shape.or_else(|| {
+                self.shapes
+                    .of_key(&self.key_buf)
+                    .filter(|_| !stores_call)
+            });
             let top_level = self.rules.is_model_key_normalized(&self.key_buf)
                 && !stack
                     .iter()
@@ -466,6 +484,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             return shape;
         }
         if let Some(member) = self.member_name(k) {
+            crate::rules::normalize_into(&mut self.key_buf, member);
             if self.rules.is_limit_param(member) {
                 // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so
                 // it binds to no model (its scope is its own).
@@ -530,11 +549,16 @@ impl<'t, 'c> Walk<'t, 'c> {
         top_level: bool,
     ) {
         let scope = self.block_of(statement, stack);
-        let function = stack
-            .iter()
-            .rev()
-            .find(|a| FUNCTION_DEFINITIONS.contains(&a.kind()))
-            .map(|f| f.byte_range());
+        // A member (`self.model_id = …`) is seen by every method; a name, by its function.
+        let function = if name.contains('.') {
+            None
+        } else {
+            stack
+                .iter()
+                .rev()
+                .find(|a| FUNCTION_DEFINITIONS.contains(&a.kind()))
+                .map(|f| f.byte_range())
+        };
         self.constants
             .entry(name.clone())
             .or_default()
@@ -1089,6 +1113,11 @@ impl<'t, 'c> Walk<'t, 'c> {
             return None;
         }
         let resolution = self.cx.resolve(text);
+        // A row names a model: `{"model": "llm.model", "max_tokens": "llm.max_tokens"}` maps
+        // settings to attribute names.
+        if !crate::context::is_model_text(text, &resolution) {
+            return None;
+        }
         if resolution != Resolution::Unknown {
             self.reference(literal, resolution);
         }
@@ -1135,7 +1164,14 @@ impl<'t, 'c> Walk<'t, 'c> {
         span: crate::diagnostic::Span,
         scope: usize,
         reach: Reach,
-    ) {
+    ) -> bool {
+        // `max_tokens=None`, `maxTokens: ""`: written out as no limit, so none (the call is
+        // priced at the model's maximum and `missing-max-tokens` says so).
+        let v = self.peel(value);
+        let empty = self.is(self.syntax.strings, v) && self.string_value(v) == Some("");
+        if empty || matches!(self.src(v), "None" | "null" | "undefined" | "nil" | "~") {
+            return false;
+        }
         let found = self.eval_int(value, 0);
         let value_line = found
             .map(|i| i.node.start_position().row as u32 + 1)
@@ -1152,6 +1188,7 @@ impl<'t, 'c> Walk<'t, 'c> {
         });
         self.limit_scopes.entry(scope).or_default().push(idx);
         self.limit_reach.push(reach);
+        true
     }
 
     fn limits(&mut self) {
@@ -1175,15 +1212,23 @@ impl<'t, 'c> Walk<'t, 'c> {
                 .any(|m| !m.is_limit && m.scope.id() == scope.id());
             let shape = shape.or_else(|| self.scope_shape(scope).filter(|_| row));
             match shape {
-                None => self.add_limit(&key, value, self.span(node), scope.id(), reach),
+                None => {
+                    self.add_limit(&key, value, self.span(node), scope.id(), reach);
+                }
                 // A settings table's limit is bound to its row's model, and calls nothing.
                 Some(Shape::Table) => {
                     let model = self.table_model(scope);
                     // An image or embedding model's row has no output limit to speak of.
                     let model = model.filter(|m| !self.rules.is_non_text_model(&m.text));
                     if let Some(model) = model {
-                        self.add_limit(&key, value, self.span(node), scope.id(), Reach::default());
-                        if let Some(l) = self.facts.limits.last_mut() {
+                        let added = self.add_limit(
+                            &key,
+                            value,
+                            self.span(node),
+                            scope.id(),
+                            Reach::default(),
+                        );
+                        if let Some(l) = self.facts.limits.last_mut().filter(|_| added) {
                             l.table_model = Some(model);
                             l.bound = true;
                         }
