@@ -109,6 +109,10 @@ fn is_dockerfile(name: &str) -> bool {
 /// that no entry here is also read.
 const NOT_YET: &[(&str, &str)] = &[
     ("*.ipynb", ".ipynb"),
+    // Prompt files whose front matter configures the model and its limits (promptflow
+    // Prompty, Dotprompt).
+    ("*.prompty", ".prompty"),
+    ("*.prompt", ".prompt"),
     ("*.toml", ".toml"),
     ("*.go", ".go"),
     ("*.java", ".java"),
@@ -487,6 +491,7 @@ mod tests {
     fn formats_not_read_yet_are_named() {
         let cases = [
             ("nb/demo.ipynb", Some(".ipynb")),
+            ("flows/chat.prompty", Some(".prompty")),
             ("svc/main.go", Some(".go")),
             ("pyproject.toml", Some(".toml")),
             ("tox.ini", Some(".ini")),
