@@ -20,14 +20,18 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// Cases per property: `COSTLINT_FUZZ_CASES`, else `default`.
+/// Cases per property: `COSTLINT_FUZZ_CASES`, from a random seed, to explore; else `default`,
+/// from a fixed seed, so that `cargo test` gives the same verdict on every run.
 fn config(default: u32) -> Config {
-    let cases = std::env::var("COSTLINT_FUZZ_CASES")
+    let long = std::env::var("COSTLINT_FUZZ_CASES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
+        .and_then(|v| v.parse().ok());
     Config {
-        cases,
+        cases: long.unwrap_or(default),
+        rng_seed: match long {
+            Some(_) => proptest::test_runner::RngSeed::Random,
+            None => proptest::test_runner::RngSeed::Fixed(2026),
+        },
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",
         ))),

@@ -470,11 +470,8 @@ impl<'t, 'c> Walk<'t, 'c> {
             // A name says what data it holds (`metadata = {…}`), not what a call it stores
             // sends: `raw_response = client.messages.create(model=…)` is a request.
             let stores_call = self.callee(self.peel(v)).is_some();
-            let shape = shape.or_else(|| {
-                self.shapes
-                    .of_key(&self.key_buf)
-                    .filter(|_| !stores_call)
-            });
+            let shape =
+                shape.or_else(|| self.shapes.of_key(&self.key_buf).filter(|_| !stores_call));
             let top_level = self.rules.is_model_key_normalized(&self.key_buf)
                 && !stack
                     .iter()
