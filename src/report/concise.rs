@@ -6,6 +6,7 @@
 use super::escape::{escape, escape_line_start};
 use super::human::plural;
 use super::{Emitter, Mode, Options};
+use crate::diagnostic::Diagnostic;
 use crate::engine::Report;
 use std::io;
 
@@ -18,16 +19,7 @@ impl Emitter for Concise {
         match opts.mode {
             Mode::Check => {
                 for d in &report.diagnostics {
-                    writeln!(
-                        out,
-                        "{}:{}:{}: {}[{}] {}",
-                        escape_line_start(&d.path),
-                        d.span.line,
-                        d.span.column,
-                        d.level,
-                        d.check,
-                        escape(&d.message)
-                    )?;
+                    line(d, out)?;
                 }
                 writeln!(
                     out,
@@ -79,6 +71,21 @@ impl Emitter for Concise {
             }
         }
     }
+}
+
+/// One diagnostic as one line, `path:line:col: severity[check-id] message`, its text escaped
+/// so that it never starts a workflow command or sends a control character.
+pub(super) fn line(d: &Diagnostic, out: &mut dyn io::Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}:{}:{}: {}[{}] {}",
+        escape_line_start(&d.path),
+        d.span.line,
+        d.span.column,
+        d.level,
+        d.check,
+        escape(&d.message)
+    )
 }
 
 #[cfg(test)]

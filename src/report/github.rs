@@ -13,7 +13,7 @@
 //! written as `\x1b`-style escapes. A file or a string holding `\n::set-output …` therefore
 //! stays inside its own command, and a plain log line never starts with `::`.
 
-use super::escape::{escape, escape_line_start, is_control};
+use super::escape::{escape, is_control};
 use super::{Emitter, Mode, Options};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::engine::Report;
@@ -70,17 +70,9 @@ impl Emitter for Github {
         if left_out.is_empty() {
             return Ok(());
         }
+        // Listed in the log as `--format concise` lists them.
         for d in &left_out {
-            writeln!(
-                out,
-                "{}:{}:{}: {}[{}] {}",
-                escape_line_start(&d.path),
-                d.span.line,
-                d.span.column,
-                d.level,
-                d.check,
-                escape(&d.message)
-            )?;
+            super::concise::line(d, out)?;
         }
         writeln!(
             out,
