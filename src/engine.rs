@@ -1097,6 +1097,24 @@ pub struct AppliedPolicy {
     pub pricing_as_of: Option<Date>,
 }
 
+/// Limits of `files` bound to no call site (`summary.unbound_limits`).
+fn unbound_limits(files: &[FileResult]) -> u64 {
+    files
+        .iter()
+        .flat_map(|f| &f.facts.limits)
+        .filter(|l| !l.bound)
+        .count() as u64
+}
+
+/// The monthly estimate of the priced `sites` (`summary.monthly_total`).
+fn monthly_total(sites: &[Site]) -> Money {
+    sites
+        .iter()
+        .filter_map(|s| s.cost.as_ref())
+        .map(|c| c.monthly)
+        .sum()
+}
+
 impl Summary {
     fn new(
         engine: &Engine,
@@ -1125,17 +1143,8 @@ impl Summary {
                 .iter()
                 .map(|f| u64::from(f.facts.dynamic_models))
                 .sum(),
-            unbound_limits: scan
-                .files
-                .iter()
-                .flat_map(|f| &f.facts.limits)
-                .filter(|l| !l.bound)
-                .count() as u64,
-            monthly_total: sites
-                .iter()
-                .filter_map(|s| s.cost.as_ref())
-                .map(|c| c.monthly)
-                .sum(),
+            unbound_limits: unbound_limits(&scan.files),
+            monthly_total: monthly_total(sites),
             errors: count(Level::Error),
             warnings: count(Level::Warning),
             notes: count(Level::Note),
@@ -1212,17 +1221,8 @@ impl Summary {
                 .iter()
                 .map(|f| u64::from(f.facts.dynamic_models))
                 .sum(),
-            unbound_limits: files
-                .iter()
-                .flat_map(|f| &f.facts.limits)
-                .filter(|l| !l.bound)
-                .count() as u64,
-            monthly_total: report
-                .sites
-                .iter()
-                .filter_map(|s| s.cost.as_ref())
-                .map(|c| c.monthly)
-                .sum(),
+            unbound_limits: unbound_limits(files),
+            monthly_total: monthly_total(&report.sites),
             errors: count(Level::Error),
             warnings: count(Level::Warning),
             notes: count(Level::Note),
