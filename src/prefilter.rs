@@ -449,12 +449,15 @@ impl<'b> Text<'b> {
             Value::Number => true,
             Value::Other => expression_readable(self.bytes, rest, &mut Vec::new()),
             Value::Name(name) => {
-                if let Some(&known) = self.constants.borrow().get(name) {
-                    return known;
-                }
-                let known = assigned(self.bytes, name, &mut Vec::new());
-                self.constants.borrow_mut().insert(name, known);
-                known || expression_readable(self.bytes, rest, &mut Vec::new())
+                let cached = self.constants.borrow().get(name).copied();
+                let known = cached.unwrap_or_else(|| {
+                    let known = assigned(self.bytes, name, &mut Vec::new());
+                    self.constants.borrow_mut().insert(name, known);
+                    known
+                });
+                // The rest of the expression (`limit or 200`), the name itself not looked up
+                // again.
+                known || expression_readable(self.bytes, rest, &mut vec![name])
             }
         }
     }

@@ -938,15 +938,8 @@ impl<'t, 'c> Walk<'t, 'c> {
         if let Some((callee, args)) = self.callee(n) {
             let positional = self.positional_args(args);
             if self.rules.is_env_getter(&callee) {
-                let var = positional
-                    .first()
-                    .and_then(|a| self.string_value(*a))
-                    .unwrap_or("")
-                    .to_string();
-                let default = positional
-                    .get(1)
-                    .copied()
-                    .or_else(|| self.keyword_arg(args, "default"))?;
+                let var = self.env_var(&positional);
+                let default = self.env_default(args, &positional)?;
                 let found = self.eval_model(default, depth + 1)?;
                 return Some(Found {
                     literal: found.literal,
@@ -991,6 +984,23 @@ impl<'t, 'c> Walk<'t, 'c> {
             });
         }
         None
+    }
+
+    /// The variable an environment getter reads (`os.getenv("OPENAI_MODEL", …)`), or "".
+    fn env_var(&self, positional: &[Node<'t>]) -> String {
+        positional
+            .first()
+            .and_then(|a| self.string_value(*a))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// An environment getter's default: its second argument, or `default=`.
+    fn env_default(&self, args: Node<'t>, positional: &[Node<'t>]) -> Option<Node<'t>> {
+        positional
+            .get(1)
+            .copied()
+            .or_else(|| self.keyword_arg(args, "default"))
     }
 
     /// The two sides of a fallback (`a or b`, `a || b`, `a ?? b`), if `n` is one.
@@ -1047,10 +1057,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             let arg = if self.rules.is_int_call(&callee) {
                 positional.first().copied()
             } else if self.rules.is_env_getter(&callee) {
-                positional
-                    .get(1)
-                    .copied()
-                    .or_else(|| self.keyword_arg(args, "default"))
+                self.env_default(args, &positional)
             } else if callee.ends_with(".get") && positional.len() == 2 {
                 positional.get(1).copied()
             } else {
@@ -1480,12 +1487,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                     continue;
                 }
                 let via = if self.rules.is_env_getter(&callee) {
-                    let var = self
-                        .positional_args(args)
-                        .first()
-                        .and_then(|a| self.string_value(*a))
-                        .unwrap_or("")
-                        .to_string();
+                    let var = self.env_var(&self.positional_args(args));
                     Via::EnvDefault { var }
                 } else {
                     Via::Call { callee }
