@@ -91,7 +91,14 @@ fn check_paths(paths: &[PathBuf]) -> Result<(), InputError> {
     Ok(())
 }
 
-fn run_scan(cli: &Cli, args: &ScanArgs, mode: Mode) -> Result<(Report, PathBuf), InputError> {
+/// Scans `args.paths`, each under its nearest policy, and hands the merged report and the
+/// folder its paths are relative to to `then` (the report borrows the engines built here).
+fn run_scan<R>(
+    cli: &Cli,
+    args: &ScanArgs,
+    mode: Mode,
+    then: impl FnOnce(&Report, &Path) -> Result<R, InputError>,
+) -> Result<R, InputError> {
     check_paths(&args.paths)?;
     let policies = policies_for(cli, &args.paths)?;
     let engines = policies
@@ -117,7 +124,7 @@ fn run_scan(cli: &Cli, args: &ScanArgs, mode: Mode) -> Result<(Report, PathBuf),
         })
         .collect();
     let report = Report::merge(reports).ok_or_else(|| InputError::plain("nothing to scan"))?;
-    Ok((report, root))
+    then(&report, &root)
 }
 
 /// Writes the report: the `--format` output (or `--statistics`) to standard output or to a
@@ -239,7 +246,29 @@ pub fn docs_url(cli: &Cli) -> Result<Option<String>, InputError> {
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
-    let (report, root) = match &args.change.base {
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Level::Error),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Never => None,
+    };
+    let finish = |report: &Report, root: &Path| -> Outcome {
+        print(
+            cli,
+            &args.scan.output,
+            args.scan.statistics,
+            report,
+            root,
+            Mode::Check,
+            threshold,
+        )?;
+        let failed = matches!((threshold, report.max_level()), (Some(t), Some(m)) if m >= t);
+        Ok(if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    };
+    match &args.change.base {
         Some(base) => {
             let [path] = args.scan.paths.as_slice() else {
                 return Err(InputError::plain(format!(
@@ -253,40 +282,22 @@ fn check(cli: &Cli, args: &CheckArgs) -> Outcome {
                 head: args.change.head.clone(),
                 all: args.change.all,
             };
-            run_diff(cli, path, &req, args.scan.max_filesize, true)?
+            run_diff(cli, path, &req, args.scan.max_filesize, true, finish)
         }
-        None => run_scan(cli, &args.scan, Mode::Check)?,
-    };
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Level::Error),
-        FailOn::Warning => Some(Level::Warning),
-        FailOn::Never => None,
-    };
-    print(
-        cli,
-        &args.scan.output,
-        args.scan.statistics,
-        &report,
-        &root,
-        Mode::Check,
-        threshold,
-    )?;
-    let failed = matches!((threshold, report.max_level()), (Some(t), Some(m)) if m >= t);
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+        None => run_scan(cli, &args.scan, Mode::Check, finish),
+    }
 }
 
-/// The head's report with its `diff` section, and the folder its paths are relative to.
-fn run_diff(
+/// Hands the head's report with its `diff` section, and the folder its paths are relative to,
+/// to `then` (the report borrows the engine built here).
+fn run_diff<R>(
     cli: &Cli,
     path: &Path,
     req: &crate::diff::DiffRequest,
     max_file_size: u64,
     run_checks: bool,
-) -> Result<(Report, PathBuf), InputError> {
+    then: impl FnOnce(&Report, &Path) -> Result<R, InputError>,
+) -> Result<R, InputError> {
     check_paths(std::slice::from_ref(&path.to_path_buf()))?;
     if !path.is_dir() {
         return Err(InputError::plain(format!(
@@ -307,7 +318,7 @@ fn run_diff(
             .with_help("set COSTLINT_TODAY to a date such as 2026-11-25, or unset it")
     })?;
     let report = crate::diff::run(&engine, path, req, &opts, today, run_checks)?;
-    Ok((report, path.to_path_buf()))
+    then(&report, path)
 }
 
 fn diff(cli: &Cli, args: &DiffArgs) -> Outcome {
@@ -316,31 +327,40 @@ fn diff(cli: &Cli, args: &DiffArgs) -> Outcome {
         head: args.head.clone(),
         all: args.all,
     };
-    let (report, root) = run_diff(cli, &args.path, &req, args.max_filesize, true)?;
     // `diff` never fails; its verdict is the one `check --base` would give by default.
-    print(
+    run_diff(
         cli,
-        &[],
-        false,
-        &report,
-        &root,
-        Mode::Check,
-        Some(Level::Error),
+        &args.path,
+        &req,
+        args.max_filesize,
+        true,
+        |report, root| {
+            print(
+                cli,
+                &[],
+                false,
+                report,
+                root,
+                Mode::Check,
+                Some(Level::Error),
+            )
+        },
     )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn scan(cli: &Cli, args: &ScanArgs) -> Outcome {
-    let (report, root) = run_scan(cli, args, Mode::Scan)?;
-    print(
-        cli,
-        &args.output,
-        args.statistics,
-        &report,
-        &root,
-        Mode::Scan,
-        None,
-    )?;
+    run_scan(cli, args, Mode::Scan, |report, root| {
+        print(
+            cli,
+            &args.output,
+            args.statistics,
+            report,
+            root,
+            Mode::Scan,
+            None,
+        )
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::engine::{Engine, Report, ScanOptions};
 use crate::error::InputError;
 use crate::git::{FileChange, Repo};
-use crate::sites::Site;
+use crate::sites::{LimitEntry, Site};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -164,14 +164,14 @@ pub const BUDGET_CHECK: &str = crate::checks::monthly_budget::CHECK.id;
 /// Compares the base and the head of the repository folder `root` under `engine`: the head's
 /// report (checked when `run_checks`) with its `diff` section, budgets applied and, unless
 /// `all`, per-site diagnostics kept only for added and changed sites.
-pub fn run(
-    engine: &Engine,
+pub fn run<'e>(
+    engine: &'e Engine,
     root: &Path,
     req: &DiffRequest,
     opts: &ScanOptions,
     today: Date,
     run_checks: bool,
-) -> Result<Report, InputError> {
+) -> Result<Report<'e>, InputError> {
     let repo = Repo::open(root)?;
     let head_commit = match &req.head {
         Some(h) => repo.resolve(h, "--head")?,
@@ -232,11 +232,28 @@ pub fn run(
             _ => None,
         })
         .collect();
-    let site_changes = match_sites(&base.sites, &head.sites, &renames);
+    // A diff compares every site of one side with the other's: both sides' sites are held.
+    let base_sites: Vec<Site> = base.sites().collect();
+    let head_sites: Vec<Site> = head.sites().collect();
+    let site_changes = match_sites(&base_sites, &head_sites, &renames);
     if !req.all {
-        keep_new_findings(&mut head, &site_changes, &touched);
+        let head_limits: Vec<LimitEntry> = head.limits().collect();
+        keep_new_findings(
+            &mut head,
+            &head_sites,
+            &head_limits,
+            &site_changes,
+            &touched,
+        );
     }
-    let mut diff = summarize(&base, &head, site_changes, changes.len());
+    let mut diff = summarize(
+        &base,
+        &base_sites,
+        &head,
+        &head_sites,
+        site_changes,
+        changes.len(),
+    );
     diff.base = Revision {
         rev: req.base.clone(),
         commit: base_commit,
@@ -246,7 +263,7 @@ pub fn run(
         commit: head_commit,
     };
     diff.changed_lines = changed_lines;
-    budgets(engine, &mut head, &mut diff, today);
+    budgets(engine, &mut head, &head_sites, &mut diff, today);
     head.diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let count = |l: Level| head.diagnostics.iter().filter(|d| d.level == l).count() as u64;
@@ -429,21 +446,27 @@ fn differences(b: &Site, h: &Site) -> Vec<&'static str> {
 
 /// Drops per-site diagnostics of sites the change did not add or change, and diagnostics of
 /// files it did not touch: only new findings fail a change.
-fn keep_new_findings(head: &mut Report, changes: &[SiteChange], touched: &HashSet<&str>) {
+fn keep_new_findings(
+    head: &mut Report,
+    sites: &[Site],
+    limits: &[LimitEntry],
+    changes: &[SiteChange],
+    touched: &HashSet<&str>,
+) {
     let fresh: HashSet<&str> = changes
         .iter()
         .filter(|c| matches!(c.kind, ChangeKind::Added | ChangeKind::Changed))
         .filter_map(|c| c.after.as_ref().map(|s| s.id.as_str()))
         .collect();
     let mut site_at: HashMap<(&str, usize), &str> = HashMap::new();
-    for s in &head.sites {
+    for s in sites {
         site_at.insert((s.path.as_str(), s.span.start_byte), s.id.as_str());
         site_at
             .entry((s.path.as_str(), s.model.span.start_byte))
             .or_insert(s.id.as_str());
     }
     // A limit's diagnostics belong to the site that claimed it.
-    for l in &head.limits {
+    for l in limits {
         if let Some(id) = &l.site {
             site_at
                 .entry((l.path.as_str(), l.span.start_byte))
@@ -464,7 +487,14 @@ fn keep_new_findings(head: &mut Report, changes: &[SiteChange], touched: &HashSe
     head.diagnostics.retain(|_| keep.next().unwrap_or(false));
 }
 
-fn summarize(base: &Report, head: &Report, changes: Vec<SiteChange>, files: usize) -> Diff {
+fn summarize(
+    base: &Report,
+    base_sites: &[Site],
+    head: &Report,
+    head_sites: &[Site],
+    changes: Vec<SiteChange>,
+    files: usize,
+) -> Diff {
     let before = base.summary.monthly_total;
     let after = head.summary.monthly_total;
     let delta = after - before;
@@ -486,20 +516,19 @@ fn summarize(base: &Report, head: &Report, changes: Vec<SiteChange>, files: usiz
         .iter()
         .filter_map(|c| c.after.as_ref().map(|s| s.id.as_str()))
         .collect();
-    let unchanged: Vec<&Site> = head
-        .sites
+    let unchanged: Vec<&Site> = head_sites
         .iter()
         .filter(|s| !changed_after.contains(s.id.as_str()))
         .collect();
     let mut models: BTreeMap<String, (Money, Money)> = BTreeMap::new();
     let model_of = |s: &Site| s.cost.as_ref().map(|c| (c.model_id.clone(), c.monthly));
-    for s in &base.sites {
+    for s in base_sites {
         if let Some((m, c)) = model_of(s) {
             let e = models.entry(m).or_default();
             e.0 = e.0 + c;
         }
     }
-    for s in &head.sites {
+    for s in head_sites {
         if let Some((m, c)) = model_of(s) {
             let e = models.entry(m).or_default();
             e.1 = e.1 + c;
@@ -538,7 +567,7 @@ fn summarize(base: &Report, head: &Report, changes: Vec<SiteChange>, files: usiz
 
 /// The policy's budgets against the diff: each breach is a `monthly-budget` diagnostic on the
 /// site that contributes most to it, and a line in the diff's `budget`.
-fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff, today: Date) {
+fn budgets(engine: &Engine, head: &mut Report, sites: &[Site], diff: &mut Diff, today: Date) {
     let b = &engine.policy.budget;
     // The change that adds the most, for increase budgets; the costliest site, for the total.
     let top_increase = diff
@@ -547,8 +576,7 @@ fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff, today: Date) {
         .filter(|c| c.after.is_some())
         .max_by_key(|c| c.monthly_delta)
         .and_then(|c| c.after.as_ref().map(|s| s.id.clone()));
-    let top_site = head
-        .sites
+    let top_site = sites
         .iter()
         .max_by_key(|s| monthly(s))
         .map(|s| s.id.clone());
@@ -607,7 +635,7 @@ fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff, today: Date) {
         if level == Level::Off {
             continue;
         }
-        let site = anchor.and_then(|id| head.sites.iter().find(|s| s.id == id));
+        let site = anchor.and_then(|id| sites.iter().find(|s| s.id == id));
         let (path, span) = match site {
             Some(s) => (s.path.clone(), s.span),
             None => (String::new(), Default::default()),
@@ -625,8 +653,8 @@ fn budgets(engine: &Engine, head: &mut Report, diff: &mut Diff, today: Date) {
             )),
         };
         // `costlint: ignore[monthly-budget]` above the site that contributes most.
-        let file = head.files.iter().find(|f| f.path == diagnostic.path);
-        match crate::engine::suppressed(&diagnostic, file, None, today) {
+        let file = head.files().find(|f| f.path == diagnostic.path);
+        match crate::engine::suppressed(&diagnostic, file.as_ref(), None, today) {
             Some(reason) => {
                 head.suppressed
                     .push(crate::engine::Suppressed { diagnostic, reason });

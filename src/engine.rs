@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::error::InputError;
 use crate::extract::{Context, DirectiveKind, Extractor, FileFacts};
-use crate::files::FileResult;
+use crate::files::{FileResult, PackedFile};
 use crate::lang::Lang;
 use crate::prefilter::{Hits, Prefilter};
 use crate::sites::{self, Site, SiteModel};
@@ -80,7 +80,8 @@ pub struct NotScanned {
 pub struct Scan {
     /// The path arguments scanned, as given.
     pub paths: Vec<String>,
-    pub files: Vec<FileResult>,
+    /// The files with facts, packed, sorted by path.
+    pub files: Vec<PackedFile>,
     pub skipped: Vec<(String, SkipReason)>,
     /// Files of formats costlint cannot parse yet that name models, sorted by path.
     pub not_scanned: Vec<NotScanned>,
@@ -223,12 +224,12 @@ impl<'p> Engine<'p> {
                             && facts.problems.is_empty()
                             && facts.dynamic_models == 0;
                         if !empty {
-                            out.files.push(FileResult {
+                            out.files.push(PackedFile::pack(FileResult {
                                 path: entry.rel,
                                 policy_path,
                                 lang,
                                 facts,
-                            });
+                            }));
                         }
                     }
                 }
@@ -375,12 +376,12 @@ impl<'p> Engine<'p> {
                             if lossy {
                                 out.stats.invalid_utf8.push(rel.clone());
                             }
-                            out.files.push(FileResult {
+                            out.files.push(PackedFile::pack(FileResult {
                                 path: rel,
                                 policy_path,
                                 lang,
                                 facts,
-                            });
+                            }));
                         }
                     }
                 });
@@ -442,185 +443,218 @@ impl<'p> Engine<'p> {
         extractor.extract(lang, text, &cx, Some(&hits))
     }
 
-    /// Every site of every file priced at its usage, with a stable id; the limit inventory;
-    /// and the sites that could not be priced, with why.
-    fn price_sites(&self, scan: &Scan) -> Priced {
-        // Sized exactly: on a large repository these are the run's largest allocations, and a
-        // vector grown by doubling holds up to twice its contents (and both copies as it grows).
-        let mut sites = Vec::with_capacity(scan.files.iter().map(|f| f.facts.sites.len()).sum());
-        let mut limits = Vec::with_capacity(scan.files.iter().map(|f| f.facts.limits.len()).sum());
+    /// One file's call sites priced at their usage (each with a stable id, sorted by place),
+    /// its references, its limit inventory, and the sites that could not be priced, with why.
+    /// A pure function of the file's facts and this engine's policy and catalog, so a report
+    /// derives it again whenever it is read instead of holding it ([`Report::files`]).
+    pub fn derive(&self, file: &FileResult) -> FileItems {
+        let facts = &file.facts;
+        let mut sites = Vec::with_capacity(facts.sites.len());
         let mut unpriced = Vec::new();
+        // A site key's stem holds the file's path: ordinals count within the file.
         let mut occurrences: HashMap<String, u32> = HashMap::new();
-        for file in &scan.files {
-            let first_site = sites.len();
-            for s in &file.facts.sites {
-                let r = &file.facts.refs[s.model];
-                let limit = s.limit.map(|l| file.facts.limits[l].clone());
-                let param = limit.as_ref().map_or("", |l| l.param.as_str());
-                let stem = sites::SiteKey::stem(
-                    &file.path,
-                    s.enclosing.as_deref().unwrap_or(""),
-                    s.key.as_deref().unwrap_or(""),
-                    param,
-                );
-                let n = occurrences.entry(stem.clone()).or_insert(0);
-                *n += 1;
-                let site_key = sites::SiteKey::new(stem, *n);
-                let hint = usage_hint(&file.facts, s.span.start_byte);
-                let usage = usage::for_site(
-                    self.policy,
-                    &file.path,
-                    file.policy_path.as_deref(),
-                    Some(&site_key.text),
-                    hint,
-                );
-                let info = sites::model_info(&self.catalog, &r.resolution);
-                let cost = match sites::price(info, limit.as_ref(), &usage) {
-                    Ok(c) => Some(c),
-                    Err(why) => {
-                        unpriced.push(Unpriced {
-                            path: file.path.clone(),
-                            line: s.span.line,
-                            model: r.text.clone(),
-                            why,
-                        });
-                        None
-                    }
-                };
-                let id = site_key.id();
-                sites.push(Site {
-                    id,
-                    site_key: site_key.text,
-                    enclosing: s.enclosing.clone(),
-                    path: file.path.clone(),
-                    span: s.span,
-                    key: s.key.clone(),
-                    model: SiteModel {
-                        text: r.text.clone(),
-                        line: r.span.line,
-                        span: r.span,
-                        resolved: r.resolution.clone(),
-                        provider: info.map(|i| i.provider.clone()),
-                        via: s.via.clone(),
-                    },
-                    limit,
-                    usage,
-                    cost,
-                });
-            }
-            self.inventory_limits(file, &sites[first_site..], &mut limits);
+        for s in &facts.sites {
+            let r = &facts.refs[s.model];
+            let limit = s.limit.map(|l| facts.limits[l].clone());
+            let param = limit.as_ref().map_or("", |l| l.param.as_str());
+            let stem = sites::SiteKey::stem(
+                &file.path,
+                s.enclosing.as_deref().unwrap_or(""),
+                s.key.as_deref().unwrap_or(""),
+                param,
+            );
+            let n = occurrences.entry(stem.clone()).or_insert(0);
+            *n += 1;
+            let site_key = sites::SiteKey::new(stem, *n);
+            let hint = usage_hint(facts, s.span.start_byte);
+            let usage = usage::for_site(
+                self.policy,
+                &file.path,
+                file.policy_path.as_deref(),
+                Some(&site_key.text),
+                hint,
+            );
+            let info = sites::model_info(&self.catalog, &r.resolution);
+            let cost = match sites::price(info, limit.as_ref(), &usage) {
+                Ok(c) => Some(c),
+                Err(why) => {
+                    unpriced.push(Unpriced {
+                        path: file.path.clone(),
+                        line: s.span.line,
+                        model: r.text.clone(),
+                        why,
+                    });
+                    None
+                }
+            };
+            let id = site_key.id();
+            sites.push(Site {
+                id,
+                site_key: site_key.text,
+                enclosing: s.enclosing.clone(),
+                path: file.path.clone(),
+                span: s.span,
+                key: s.key.clone(),
+                model: SiteModel {
+                    text: r.text.clone(),
+                    line: r.span.line,
+                    span: r.span,
+                    resolved: r.resolution.clone(),
+                    provider: info.map(|i| i.provider.clone()),
+                    via: s.via.clone(),
+                },
+                limit,
+                usage,
+                cost,
+            });
         }
-        Priced {
+        let mut limits = Vec::with_capacity(facts.limits.len());
+        self.inventory_limits(file, &sites, &mut limits);
+        // Ids are unique, so the order is total.
+        sites.sort_unstable_by(|a, b| {
+            (a.span.line, a.span.column, &a.id).cmp(&(b.span.line, b.span.column, &b.id))
+        });
+        unpriced.sort_by(|a, b| (a.line, &a.model).cmp(&(b.line, &b.model)));
+        let mut references: Vec<Reference> = facts
+            .refs
+            .iter()
+            .map(|r| Reference {
+                path: file.path.clone(),
+                line: r.span.line,
+                column: r.span.column,
+                text: r.text.clone(),
+                provider: sites::model_info(&self.catalog, &r.resolution)
+                    .map(|i| i.provider.clone()),
+                resolved: r.resolution.clone(),
+            })
+            .collect();
+        references.sort_by_key(|r| (r.line, r.column));
+        FileItems {
+            references,
             sites,
             limits,
             unpriced,
         }
     }
 
-    /// Prices the sites, runs the checks, applies suppressions, and sorts everything.
-    pub fn evaluate(&self, scan: Scan, today: Date, run_checks: bool) -> Report {
-        let Priced {
-            mut sites,
-            limits,
-            mut unpriced,
-        } = self.price_sites(&scan);
-        // Ids are unique, so the order is total and an unstable sort (which needs no buffer of
-        // half the sites) gives the one order.
-        sites.sort_unstable_by(|a, b| {
-            (&a.path, a.span.line, a.span.column, &a.id).cmp(&(
-                &b.path,
-                b.span.line,
-                b.span.column,
-                &b.id,
-            ))
-        });
-        unpriced.sort_by(|a, b| (&a.path, a.line, &a.model).cmp(&(&b.path, b.line, &b.model)));
+    /// Runs the checks on `scan`, file by file in path order, applies suppressions, and sums
+    /// the summary. The report holds the files' facts, the diagnostics and the summary; call
+    /// sites, references and limits are derived again from the facts when an output reads
+    /// them, so that memory holds one file's of them at a time, not the repository's.
+    pub fn evaluate(&self, scan: Scan, today: Date, run_checks: bool) -> Report<'_> {
+        let mut tally = Tally::default();
+        let mut diagnostics = Vec::new();
+        let mut silenced = Vec::new();
+        for packed in &scan.files {
+            let file = packed.unpack();
+            let items = self.derive(&file);
+            if run_checks {
+                self.check_file(&file, &items, today, &mut diagnostics, &mut silenced);
+            }
+            tally.add(&file, items);
+        }
+        let suppressed = silenced.len();
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diagnostics.dedup();
+        silenced.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
+        let summary = Summary::new(self, &scan, &tally, &diagnostics, suppressed);
+        let mut files = scan.files;
+        files.shrink_to_fit();
+        Report {
+            files: files
+                .into_iter()
+                .map(|file| Held { engine: self, file })
+                .collect(),
+            diagnostics,
+            suppressed: silenced,
+            summary,
+            diff: None,
+            texts: HashMap::new(),
+        }
+    }
 
+    /// The checks' diagnostics on one file, those that a directive silences moved to
+    /// `silenced`.
+    fn check_file(
+        &self,
+        file: &FileResult,
+        items: &FileItems,
+        today: Date,
+        diagnostics: &mut Vec<Diagnostic>,
+        silenced: &mut Vec<Suppressed>,
+    ) {
         let cx = CheckContext {
             policy: self.policy,
             settings: &self.settings,
             catalog: &self.catalog,
             today,
-            files: &scan.files,
-            sites: &sites,
-            limits: &limits,
+            files: std::slice::from_ref(file),
+            sites: &items.sites,
+            limits: &items.limits,
         };
-        let mut diagnostics = if run_checks {
-            checks::run_all(&cx)
-        } else {
-            Vec::new()
-        };
-        let by_path: HashMap<&str, &FileResult> =
-            scan.files.iter().map(|f| (f.path.as_str(), f)).collect();
         // A diagnostic on a site's model text (perhaps a constant far above) is silenced by a
         // directive above the site itself.
-        let mut site_of: HashMap<(&str, usize), usize> = HashMap::new();
-        for s in &sites {
-            site_of.insert((s.path.as_str(), s.span.start_byte), s.span.start_byte);
+        let mut site_of: HashMap<usize, usize> = HashMap::new();
+        for s in &items.sites {
+            site_of.insert(s.span.start_byte, s.span.start_byte);
             site_of
-                .entry((s.path.as_str(), s.model.span.start_byte))
+                .entry(s.model.span.start_byte)
                 .or_insert(s.span.start_byte);
         }
-        let mut silenced = Vec::new();
-        diagnostics.retain(|d| {
-            let site = site_of.get(&(d.path.as_str(), d.span.start_byte)).copied();
-            match suppressed(d, by_path.get(d.path.as_str()).copied(), site, today) {
-                Some(reason) => {
-                    silenced.push(Suppressed {
-                        diagnostic: d.clone(),
-                        reason,
-                    });
-                    false
-                }
-                None => true,
+        for d in checks::run_all(&cx) {
+            let site = site_of.get(&d.span.start_byte).copied();
+            let file = (d.path == file.path).then_some(file);
+            match suppressed(&d, file, site, today) {
+                Some(reason) => silenced.push(Suppressed {
+                    diagnostic: d,
+                    reason,
+                }),
+                None => diagnostics.push(d),
             }
-        });
-        let suppressed = silenced.len();
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        diagnostics.dedup();
-        silenced.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
-
-        // Files come sorted by path, each once; within one, references come in extraction order
-        // and are sorted by place, file by file (a sort of all of them at once would need a
-        // buffer of half of them).
-        let mut references =
-            Vec::with_capacity(scan.files.iter().map(|f| f.facts.refs.len()).sum());
-        for f in &scan.files {
-            let first = references.len();
-            references.extend(f.facts.refs.iter().map(|r| Reference {
-                path: f.path.clone(),
-                line: r.span.line,
-                column: r.span.column,
-                text: r.text.clone(),
-                provider:
-                    sites::model_info(&self.catalog, &r.resolution).map(|i| i.provider.clone()),
-                resolved: r.resolution.clone(),
-            }));
-            references[first..].sort_by(|a: &Reference, b: &Reference| {
-                (a.line, a.column).cmp(&(b.line, b.column))
-            });
-        }
-        let summary = Summary::new(self, &scan, &sites, &diagnostics, suppressed, unpriced);
-        Report {
-            references,
-            sites,
-            limits,
-            diagnostics,
-            suppressed: silenced,
-            summary,
-            files: scan.files,
-            diff: None,
-            texts: HashMap::new(),
         }
     }
 }
 
-/// What [`Engine::price_sites`] gives: sites in file order, the limit inventory, and what could
-/// not be priced.
-struct Priced {
-    sites: Vec<Site>,
-    limits: Vec<sites::LimitEntry>,
+/// One file's derived content ([`Engine::derive`]), each list sorted by place.
+#[derive(Debug, Default)]
+pub struct FileItems {
+    pub references: Vec<Reference>,
+    pub sites: Vec<Site>,
+    /// Every output-token limit, bound or not, in file order.
+    pub limits: Vec<sites::LimitEntry>,
+    pub unpriced: Vec<Unpriced>,
+}
+
+/// The summary's figures that the files' derived content gives, summed file by file.
+#[derive(Default)]
+struct Tally {
+    files_with_findings: u64,
+    references: u64,
+    sites: u64,
+    sites_priced: u64,
+    dynamic_model_sites: u64,
+    unbound_limits: u64,
+    monthly_total: Money,
+    /// In path order, as files are tallied.
     unpriced: Vec<Unpriced>,
+}
+
+impl Tally {
+    fn add(&mut self, file: &FileResult, items: FileItems) {
+        let facts = &file.facts;
+        if !facts.refs.is_empty() || !facts.limits.is_empty() {
+            self.files_with_findings += 1;
+        }
+        self.references += facts.refs.len() as u64;
+        self.sites += items.sites.len() as u64;
+        for c in items.sites.iter().filter_map(|s| s.cost.as_ref()) {
+            self.sites_priced += 1;
+            self.monthly_total = self.monthly_total + c.monthly;
+        }
+        self.dynamic_model_sites += u64::from(facts.dynamic_models);
+        self.unbound_limits += facts.limits.iter().filter(|l| !l.bound).count() as u64;
+        self.unpriced.extend(items.unpriced);
+    }
 }
 
 impl Engine<'_> {
@@ -1097,54 +1131,27 @@ pub struct AppliedPolicy {
     pub pricing_as_of: Option<Date>,
 }
 
-/// Limits of `files` bound to no call site (`summary.unbound_limits`).
-fn unbound_limits(files: &[FileResult]) -> u64 {
-    files
-        .iter()
-        .flat_map(|f| &f.facts.limits)
-        .filter(|l| !l.bound)
-        .count() as u64
-}
-
-/// The monthly estimate of the priced `sites` (`summary.monthly_total`).
-fn monthly_total(sites: &[Site]) -> Money {
-    sites
-        .iter()
-        .filter_map(|s| s.cost.as_ref())
-        .map(|c| c.monthly)
-        .sum()
-}
-
 impl Summary {
     fn new(
         engine: &Engine,
         scan: &Scan,
-        sites: &[Site],
+        tally: &Tally,
         diags: &[Diagnostic],
         suppressed: usize,
-        unpriced: Vec<Unpriced>,
     ) -> Summary {
         let count = |l: Level| diags.iter().filter(|d| d.level == l).count() as u64;
         let p = engine.policy;
         Summary {
             files_seen: scan.stats.files_seen,
             files_parsed: scan.stats.files_parsed,
-            files_with_findings: scan
-                .files
-                .iter()
-                .filter(|f| !f.facts.refs.is_empty() || !f.facts.limits.is_empty())
-                .count() as u64,
-            references: scan.files.iter().map(|f| f.facts.refs.len() as u64).sum(),
-            sites: sites.len() as u64,
-            sites_priced: sites.iter().filter(|s| s.cost.is_some()).count() as u64,
-            unpriced,
-            dynamic_model_sites: scan
-                .files
-                .iter()
-                .map(|f| u64::from(f.facts.dynamic_models))
-                .sum(),
-            unbound_limits: unbound_limits(&scan.files),
-            monthly_total: monthly_total(sites),
+            files_with_findings: tally.files_with_findings,
+            references: tally.references,
+            sites: tally.sites,
+            sites_priced: tally.sites_priced,
+            unpriced: tally.unpriced.clone(),
+            dynamic_model_sites: tally.dynamic_model_sites,
+            unbound_limits: tally.unbound_limits,
+            monthly_total: tally.monthly_total,
             errors: count(Level::Error),
             warnings: count(Level::Warning),
             notes: count(Level::Note),
@@ -1176,28 +1183,30 @@ impl Summary {
     }
 
     /// The summary of several reports' merged content (`report`, already merged and sorted):
-    /// counts that the content holds are counted again; the others are added up.
+    /// figures of the content are tallied again, file by file; the others are added up.
     fn merged(report: &Report, parts: Vec<Summary>) -> Summary {
         let count = |l: Level| report.diagnostics.iter().filter(|d| d.level == l).count() as u64;
-        let files = &report.files;
+        let mut tally = Tally::default();
+        for h in &report.files {
+            let file = h.file.unpack();
+            let items = h.engine.derive(&file);
+            tally.add(&file, items);
+        }
         let mut policies = Vec::new();
         let (mut seen, mut parsed, mut suppressed) = (0, 0, 0);
-        let (mut unpriced, mut skipped, mut invalid_utf8, mut syntax_errors) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut skipped, mut invalid_utf8, mut syntax_errors) =
+            (Vec::new(), Vec::new(), Vec::new());
         let mut not_scanned = Vec::new();
         for part in parts {
             seen += part.files_seen;
             parsed += part.files_parsed;
             suppressed += part.suppressed;
-            unpriced.extend(part.unpriced);
             skipped.extend(part.skipped);
             invalid_utf8.extend(part.invalid_utf8);
             syntax_errors.extend(part.syntax_errors);
             not_scanned.extend(part.not_scanned);
             policies.extend(part.assumptions.policies);
         }
-        unpriced.sort_by(|a, b| (&a.path, a.line, &a.model).cmp(&(&b.path, b.line, &b.model)));
-        unpriced.dedup_by(|a, b| (&a.path, a.line, &a.model) == (&b.path, b.line, &b.model));
         skipped.sort_by(|a: &Skipped, b: &Skipped| (&a.path, &a.reason).cmp(&(&b.path, &b.reason)));
         skipped.dedup_by(|a, b| (&a.path, &a.reason) == (&b.path, &b.reason));
         for list in [&mut invalid_utf8, &mut syntax_errors] {
@@ -1209,20 +1218,14 @@ impl Summary {
         Summary {
             files_seen: seen,
             files_parsed: parsed,
-            files_with_findings: files
-                .iter()
-                .filter(|f| !f.facts.refs.is_empty() || !f.facts.limits.is_empty())
-                .count() as u64,
-            references: report.references.len() as u64,
-            sites: report.sites.len() as u64,
-            sites_priced: report.sites.iter().filter(|s| s.cost.is_some()).count() as u64,
-            unpriced,
-            dynamic_model_sites: files
-                .iter()
-                .map(|f| u64::from(f.facts.dynamic_models))
-                .sum(),
-            unbound_limits: unbound_limits(files),
-            monthly_total: monthly_total(&report.sites),
+            files_with_findings: tally.files_with_findings,
+            references: tally.references,
+            sites: tally.sites,
+            sites_priced: tally.sites_priced,
+            unpriced: tally.unpriced,
+            dynamic_model_sites: tally.dynamic_model_sites,
+            unbound_limits: tally.unbound_limits,
+            monthly_total: tally.monthly_total,
             errors: count(Level::Error),
             warnings: count(Level::Warning),
             notes: count(Level::Note),
@@ -1266,19 +1269,20 @@ pub fn display_path(p: &Path) -> String {
     }
 }
 
-/// Everything a reporter needs.
+/// Everything a reporter needs: the files' facts, each with the engine that prices it, the
+/// diagnostics and the summary. Call sites, references and limits are not held: each read
+/// ([`Report::sites`], [`Report::references`], [`Report::limits`], [`Report::items`]) derives
+/// them again from the facts, file by file in path order, so that memory holds the facts
+/// (compact) and one file's derived content, however large the repository.
 #[derive(Debug)]
-pub struct Report {
-    pub references: Vec<Reference>,
-    pub sites: Vec<Site>,
-    /// Every output-token limit found, in file order.
-    pub limits: Vec<sites::LimitEntry>,
+pub struct Report<'e> {
+    /// Files with facts, sorted by path, each once.
+    files: Vec<Held<'e>>,
     pub diagnostics: Vec<Diagnostic>,
     /// The diagnostics that `costlint: ignore[…]` directives silenced, sorted like
     /// `diagnostics`; `summary.suppressed` counts them.
     pub suppressed: Vec<Suppressed>,
     pub summary: Summary,
-    pub files: Vec<FileResult>,
     /// The cost impact of a change, in diff mode (`--base`).
     pub diff: Option<crate::diff::Diff>,
     /// Texts of files that are not on disk as reported (a `--head` revision's), by path, for
@@ -1286,45 +1290,70 @@ pub struct Report {
     pub texts: HashMap<String, String>,
 }
 
-impl Report {
+/// A file's facts, packed, and the engine (policy and catalog) that prices them.
+struct Held<'e> {
+    engine: &'e Engine<'e>,
+    file: PackedFile,
+}
+
+impl std::fmt::Debug for Held<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.file.fmt(f)
+    }
+}
+
+impl<'e> Report<'e> {
     /// The most severe level among the diagnostics.
     pub fn max_level(&self) -> Option<Level> {
         self.diagnostics.iter().map(|d| d.level).max()
+    }
+
+    /// The files with facts, sorted by path, each unpacked as it is read.
+    pub fn files(&self) -> impl Iterator<Item = FileResult> + '_ {
+        self.files.iter().map(|h| h.file.unpack())
+    }
+
+    /// Each file's derived content ([`Engine::derive`]), in path order.
+    pub fn items(&self) -> impl Iterator<Item = FileItems> + '_ {
+        self.files.iter().map(|h| h.engine.derive(&h.file.unpack()))
+    }
+
+    /// Every call site, sorted by path, line, column and id.
+    pub fn sites(&self) -> impl Iterator<Item = Site> + '_ {
+        self.items().flat_map(|i| i.sites)
+    }
+
+    /// Every model reference, sorted by path, line and column.
+    pub fn references(&self) -> impl Iterator<Item = Reference> + '_ {
+        self.items().flat_map(|i| i.references)
+    }
+
+    /// Every output-token limit, bound or not: by path, then in file order.
+    pub fn limits(&self) -> impl Iterator<Item = sites::LimitEntry> + '_ {
+        self.items().flat_map(|i| i.limits)
     }
 
     /// One report of several, each from its own policy's scan of its own path arguments, all
     /// with paths relative to the same folder. A file that two of them hold (a file under two
     /// path arguments with two policies) is reported as the first holds it. Everything is
     /// sorted as [`Engine::evaluate`] sorts it; the summary lists every policy.
-    pub fn merge(mut reports: Vec<Report>) -> Option<Report> {
+    pub fn merge(mut reports: Vec<Report<'e>>) -> Option<Report<'e>> {
         if reports.len() <= 1 {
             return reports.pop();
         }
         let mut taken: HashSet<String> = HashSet::new();
         let mut summaries = Vec::new();
         let mut merged = Report {
-            references: Vec::new(),
-            sites: Vec::new(),
-            limits: Vec::new(),
+            files: Vec::new(),
             diagnostics: Vec::new(),
             suppressed: Vec::new(),
             summary: reports[0].summary.clone(),
-            files: Vec::new(),
             diff: None,
             texts: HashMap::new(),
         };
-        for mut r in reports {
-            let theirs: HashSet<String> = r.files.iter().map(|f| f.path.clone()).collect();
+        for r in reports {
+            let theirs: HashSet<String> = r.files.iter().map(|h| h.file.path.clone()).collect();
             let fresh = |path: &str| !taken.contains(path);
-            merged
-                .references
-                .extend(r.references.into_iter().filter(|x| fresh(&x.path)));
-            merged
-                .sites
-                .extend(r.sites.into_iter().filter(|x| fresh(&x.path)));
-            merged
-                .limits
-                .extend(r.limits.into_iter().filter(|x| fresh(&x.path)));
             merged
                 .diagnostics
                 .extend(r.diagnostics.into_iter().filter(|x| fresh(&x.path)));
@@ -1335,24 +1364,10 @@ impl Report {
             );
             merged
                 .files
-                .extend(r.files.into_iter().filter(|x| fresh(&x.path)));
-            r.summary.unpriced.retain(|u| fresh(&u.path));
+                .extend(r.files.into_iter().filter(|x| fresh(&x.file.path)));
             taken.extend(theirs);
             summaries.push(r.summary);
         }
-        merged
-            .references
-            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-        merged.sites.sort_by(|a, b| {
-            (&a.path, a.span.line, a.span.column, &a.id).cmp(&(
-                &b.path,
-                b.span.line,
-                b.span.column,
-                &b.id,
-            ))
-        });
-        // Stable: within a file, limits keep their file order.
-        merged.limits.sort_by(|a, b| a.path.cmp(&b.path));
         merged
             .diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -1360,7 +1375,7 @@ impl Report {
         merged
             .suppressed
             .sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
-        merged.files.sort_by(|a, b| a.path.cmp(&b.path));
+        merged.files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
         merged.summary = Summary::merged(&merged, summaries);
         Some(merged)
     }

@@ -14,6 +14,7 @@
 use costlint::config::Policy;
 use costlint::engine::{Engine, ReadOutcome};
 use costlint::extract::FileFacts;
+use costlint::files::{FileResult, PackedFile};
 use costlint::lang::Lang;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
@@ -418,6 +419,25 @@ proptest! {
         }
     }
 
+    /// A file's facts come back from packing as they went in (a report holds files packed and
+    /// unpacks them to write its output).
+    #[test]
+    fn packed_facts_of_mutated_fixtures_unpack_unchanged((file, edits) in mutated_fixture()) {
+        let (rel, lang, bytes) = mutated(file, &edits);
+        if let ReadOutcome::Parsed { facts, .. } =
+            engine().extract_bytes(rel, lang, bytes.clone(), false)
+        {
+            let file = FileResult {
+                path: rel.to_string(),
+                policy_path: Some(format!("sub/{rel}")),
+                lang,
+                facts,
+            };
+            let before = format!("{file:?}");
+            prop_assert_eq!(format!("{:?}", PackedFile::pack(file).unpack()), before);
+        }
+    }
+
     /// Any text in a `costlint:` comment is a directive or a reported problem; the parser never
     /// panics, and never silences anything by accident.
     #[test]
@@ -611,6 +631,12 @@ fn mutated_files_report_the_same_with_and_without_the_prefilter() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    // To look at cases a run listed: `COSTLINT_MUTATED_ONLY=274711,304418` checks only those
+    // (drawn in the same order) and `COSTLINT_FUZZ_DUMP=DIR` writes each differing file there.
+    let only: Option<Vec<usize>> = std::env::var("COSTLINT_MUTATED_ONLY")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
+    let dump = std::env::var_os("COSTLINT_FUZZ_DUMP").map(PathBuf::from);
     let mut runner = TestRunner::deterministic();
     let strategy = mutated_fixture();
     let mut failures = Vec::new();
@@ -618,11 +644,21 @@ fn mutated_files_report_the_same_with_and_without_the_prefilter() {
         let tree = strategy
             .new_tree(&mut runner)
             .unwrap_or_else(|e| panic!("strategy: {e}"));
+        if only.as_ref().is_some_and(|o| !o.contains(&i)) {
+            continue;
+        }
         let (file, edits) = tree.current();
         let (rel, lang, bytes) = mutated(file, &edits);
         if let Err(e) = assert_prefilter_equivalent(rel, lang, &bytes) {
             if std::env::var_os("COSTLINT_FUZZ_SHOW").is_some() {
                 eprintln!("#{i}: {e}");
+            }
+            if let Some(dir) = &dump {
+                let name = rel.replace('/', "__");
+                let to = dir.join(format!("{i}"));
+                let written = std::fs::create_dir_all(&to)
+                    .and_then(|()| std::fs::write(to.join(name), &bytes));
+                written.unwrap_or_else(|e| panic!("writing {}: {e}", to.display()));
             }
             failures.push(format!("#{i} {rel} {edits:?}"));
         }

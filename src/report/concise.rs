@@ -38,7 +38,7 @@ impl Emitter for Concise {
                 )
             }
             Mode::Scan => {
-                for site in &report.sites {
+                for site in report.sites() {
                     let limit = match &site.limit {
                         Some(l) => match l.value {
                             Some(v) => format!("{}={v}", l.param),

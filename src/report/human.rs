@@ -143,13 +143,12 @@ fn diff_table(diff: &crate::diff::Diff, out: &mut String) {
 }
 
 fn sites_table(report: &Report, out: &mut String) {
-    if report.sites.is_empty() {
+    if report.summary.sites == 0 {
         let _ = writeln!(out, "No call sites found.");
         return;
     }
     let rows: Vec<Vec<String>> = report
-        .sites
-        .iter()
+        .sites()
         .map(|s| {
             let model = match s.model.resolved.id() {
                 Some(id) if id != s.model.text => format!("{} → {id}", s.model.text),

@@ -30,9 +30,9 @@ impl Emitter for Json {
 struct Output<'a> {
     version: u32,
     tool: Tool,
-    references: &'a [Reference],
+    references: Lazy<'a, Reference>,
     sites: Sites<'a>,
-    limits: &'a [LimitEntry],
+    limits: Lazy<'a, LimitEntry>,
     diagnostics: Diagnostics<'a>,
     summary: &'a Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,28 +80,52 @@ struct DiagnosticOut<'a> {
     help: Option<&'a str>,
 }
 
-/// The call sites, each written as it is serialised.
-struct Sites<'a>(&'a [crate::sites::Site]);
+/// The call sites, derived file by file and each written as it is serialised: no more than
+/// one file's sites are held at a time.
+struct Sites<'a>(&'a Report<'a>);
 
 impl Serialize for Sites<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        ser.collect_seq(self.0.iter().map(|s| SiteOut {
-            id: &s.id,
-            site_key: &s.site_key,
-            enclosing: s.enclosing.as_deref(),
-            path: &s.path,
-            line: s.span.line,
-            column: s.span.column,
-            key: s.key.as_deref(),
-            model: &s.model,
-            limit: s.limit.as_ref().map(|l| LimitOut {
-                param: &l.param,
-                value: l.value,
-                line: l.span.line,
-            }),
-            usage: &s.usage,
-            cost: s.cost.as_ref(),
-        }))
+        use serde::ser::SerializeSeq;
+        let mut seq = ser.serialize_seq(None)?;
+        for s in self.0.sites() {
+            seq.serialize_element(&SiteOut {
+                id: &s.id,
+                site_key: &s.site_key,
+                enclosing: s.enclosing.as_deref(),
+                path: &s.path,
+                line: s.span.line,
+                column: s.span.column,
+                key: s.key.as_deref(),
+                model: &s.model,
+                limit: s.limit.as_ref().map(|l| LimitOut {
+                    param: &l.param,
+                    value: l.value,
+                    line: l.span.line,
+                }),
+                usage: &s.usage,
+                cost: s.cost.as_ref(),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// References or limits, derived file by file ([`Report::references`], [`Report::limits`])
+/// and each written as it is serialised.
+struct Lazy<'a, T>(
+    &'a Report<'a>,
+    fn(&'a Report<'a>) -> Box<dyn Iterator<Item = T> + 'a>,
+);
+
+impl<'a, T: Serialize> Serialize for Lazy<'a, T> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = ser.serialize_seq(None)?;
+        for item in (self.1)(self.0) {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
     }
 }
 
@@ -136,9 +160,9 @@ fn output<'a>(report: &'a Report, opts: &Options) -> Output<'a> {
             name: "costlint",
             version: env!("CARGO_PKG_VERSION"),
         },
-        references: &report.references,
-        sites: Sites(&report.sites),
-        limits: &report.limits,
+        references: Lazy(report, |r| Box::new(r.references())),
+        sites: Sites(report),
+        limits: Lazy(report, |r| Box::new(r.limits())),
         diagnostics: Diagnostics(diagnostics),
         summary: &report.summary,
         diff: report.diff.as_ref(),

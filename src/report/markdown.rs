@@ -259,7 +259,7 @@ fn whole(report: &Report, opts: &Options) -> String {
         "| call site | model | limit | monthly |\n| --- | --- | --- | ---: |"
     );
     let mut shown = 0;
-    for site in &report.sites {
+    for site in report.sites() {
         let row = format!(
             "| {} | {} | {} | {} |\n",
             md(&format!("{}:{}", site.path, site.span.line)),
@@ -278,11 +278,11 @@ fn whole(report: &Report, opts: &Options) -> String {
         out.push_str(&row);
         shown += 1;
     }
-    if shown < report.sites.len() {
+    if shown < report.summary.sites {
         let _ = writeln!(
             out,
             "\n*The table is cut to fit a comment: {} more call sites are not shown.*",
-            report.sites.len() - shown
+            report.summary.sites - shown
         );
     }
     out.push('\n');

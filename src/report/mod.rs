@@ -15,7 +15,7 @@ pub mod table;
 use crate::diagnostic::Diagnostic;
 use crate::engine::Report;
 use crate::sites::Site;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 
 /// Writes a finished report in one format. Emitters hold no state of their own: everything a
@@ -54,17 +54,27 @@ pub struct Options<'a> {
 
 /// The call site a diagnostic is about, when it is about one: the site whose call, model text
 /// or limit starts where the diagnostic does. Built once per report, for the emitters that
-/// name sites (SARIF fingerprints, statistics per model).
-pub struct SiteIndex<'r> {
-    by_place: HashMap<(&'r str, usize), &'r Site>,
+/// name sites (SARIF fingerprints, statistics per model); it holds only the sites that some
+/// diagnostic, reported or suppressed, is about.
+pub struct SiteIndex {
+    by_path: HashMap<String, HashMap<usize, Site>>,
 }
 
-impl<'r> SiteIndex<'r> {
-    /// Indexes every site of `report` by the places a diagnostic about it starts at; the
+impl SiteIndex {
+    /// Indexes the sites of `report` by the places a diagnostic about them starts at; the
     /// first site (in report order) wins a place several share, such as one constant's text.
-    pub fn new(report: &'r Report) -> SiteIndex<'r> {
-        let mut by_place = HashMap::new();
-        for s in &report.sites {
+    pub fn new(report: &Report) -> SiteIndex {
+        let wanted: HashSet<(&str, usize)> = report
+            .diagnostics
+            .iter()
+            .chain(report.suppressed.iter().map(|s| &s.diagnostic))
+            .map(|d| (d.path.as_str(), d.span.start_byte))
+            .collect();
+        let mut by_path: HashMap<String, HashMap<usize, Site>> = HashMap::new();
+        if wanted.is_empty() {
+            return SiteIndex { by_path };
+        }
+        for s in report.sites() {
             let limit = s.limit.as_ref().map(|l| l.span.start_byte);
             for at in [
                 Some(s.span.start_byte),
@@ -74,17 +84,21 @@ impl<'r> SiteIndex<'r> {
             .into_iter()
             .flatten()
             {
-                by_place.entry((s.path.as_str(), at)).or_insert(s);
+                if wanted.contains(&(s.path.as_str(), at)) {
+                    by_path
+                        .entry(s.path.clone())
+                        .or_default()
+                        .entry(at)
+                        .or_insert_with(|| s.clone());
+                }
             }
         }
-        SiteIndex { by_place }
+        SiteIndex { by_path }
     }
 
     /// The site `d` is about, if any.
-    pub fn site(&self, d: &Diagnostic) -> Option<&'r Site> {
-        self.by_place
-            .get(&(d.path.as_str(), d.span.start_byte))
-            .copied()
+    pub fn site(&self, d: &Diagnostic) -> Option<&Site> {
+        self.by_path.get(&d.path)?.get(&d.span.start_byte)
     }
 }
 
@@ -125,19 +139,24 @@ checks:
     ];
 
     /// The report of [`FILES`] under a policy that denies `gpt-5.5-pro` and caps limits.
-    pub fn report() -> Report {
+    pub fn report() -> Report<'static> {
         report_of(FILES)
     }
 
-    /// The report of `files` (path, text) under the sample policy.
-    pub fn report_of(files: &[(&str, &str)]) -> Report {
+    /// The report of `files` (path, text) under the sample policy. The policy and engine it
+    /// borrows live as long as the test process.
+    pub fn report_of(files: &[(&str, &str)]) -> Report<'static> {
         let policy = Policy::parse("costlint.yaml", POLICY, std::path::Path::new(""));
-        let policy = policy.unwrap_or_else(|e| panic!("sample policy: {e}"));
-        let engine = Engine::new(&policy).unwrap_or_else(|e| panic!("sample engine: {e}"));
+        let policy: &'static Policy = Box::leak(Box::new(
+            policy.unwrap_or_else(|e| panic!("sample policy: {e}")),
+        ));
+        let engine = Engine::new(policy).unwrap_or_else(|e| panic!("sample engine: {e}"));
+        let engine: &'static Engine<'static> = Box::leak(Box::new(engine));
         let mut extractor = Extractor::new();
         let files = files
             .iter()
             .filter_map(|(path, text)| engine.check_source(&mut extractor, path, text))
+            .map(crate::files::PackedFile::pack)
             .collect();
         let scan = Scan {
             paths: vec![".".to_string()],

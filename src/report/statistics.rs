@@ -69,9 +69,9 @@ pub fn counts(report: &Report, mode: Mode) -> (Vec<CheckCount>, Vec<ModelCount>)
             .id()
             .map_or_else(|| s.model.text.clone(), str::to_string)
     };
-    for s in &report.sites {
-        let m = models.entry(name(s)).or_insert_with(|| ModelCount {
-            model: name(s),
+    for s in report.sites() {
+        let m = models.entry(name(&s)).or_insert_with(|| ModelCount {
+            model: name(&s),
             sites: 0,
             priced: 0,
             diagnostics: 0,
@@ -202,6 +202,6 @@ mod tests {
         let total: u64 = checks.iter().map(|c| c.count).sum();
         assert_eq!(total, report.diagnostics.len() as u64);
         let sites: u64 = models.iter().map(|m| m.sites).sum();
-        assert_eq!(sites, report.sites.len() as u64);
+        assert_eq!(sites, report.sites().count() as u64);
     }
 }

@@ -18,3 +18,6 @@ pub struct FileResult {
     /// What extraction found: references, limits, sites, directives, problems.
     pub facts: FileFacts,
 }
+
+mod pack;
+pub use pack::PackedFile;
