@@ -281,7 +281,16 @@ impl Prefilter {
         if text.lang == Lang::Yaml && self.names_model_variable(text) {
             return true;
         }
-        self.key(text.lang).captures_iter(bytes).any(|c| {
+        // Matches may overlap (`model: str, model: T = "acme-7"`, where an annotation's text
+        // runs into the next key): each key word is tried.
+        let re = self.key(text.lang);
+        let mut from = 0;
+        std::iter::from_fn(|| {
+            let c = re.captures_at(bytes, from)?;
+            from = c.get(0).map_or(bytes.len(), |m| m.start() + 1);
+            Some(c)
+        })
+        .any(|c| {
             let Some(whole) = c.get(0) else { return false };
             if text.in_comment(whole.start()) || text.in_long_string(whole.start()).is_some() {
                 return false;
@@ -337,15 +346,23 @@ impl Prefilter {
             {
                 return false;
             }
-            let quote = usize::from(matches!(rest.first(), Some(b'"' | b'\'')));
-            // A subscript: `params["max_tokens"] = 500`.
-            let quote = quote + usize::from(quote == 1 && rest.get(1) == Some(&b']'));
             // Any white space, line breaks too: `max_tokens\n    =512` inside parentheses.
-            let gap = rest[quote..]
-                .iter()
-                .take(16)
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
+            let space = |from: usize| {
+                rest.get(from..).map_or(0, |r| {
+                    r.iter()
+                        .take(MAX_GAP)
+                        .take_while(|b| b.is_ascii_whitespace())
+                        .count()
+                })
+            };
+            let quote = usize::from(matches!(rest.first(), Some(b'"' | b'\'')));
+            // A subscript: `params["max_tokens"] = 500`, its `]` perhaps on a line of its own.
+            let bracket = quote + space(quote);
+            let quote = match rest.get(bracket) {
+                Some(b']') if quote == 1 => bracket + 1,
+                _ => quote,
+            };
+            let gap = space(quote);
             let sep = quote + gap;
             // `- name: OPENAI_MAX_TOKENS` in YAML: its `value:` is read with it. Extraction
             // takes any name that ends with a limit's (`X_MAX_TOKENS`, even `//MAX_TOKENS`),
@@ -407,6 +424,10 @@ impl Prefilter {
         resolves(&bytes[open..m.end() + run])
     }
 }
+
+/// The most white space read between a limit's name and its `=` or `:`; a parser reads any,
+/// and real code has a few spaces or a line break and indentation.
+const MAX_GAP: usize = 4096;
 
 /// A file's bytes with what the prefilter learns about them on demand.
 struct Text<'b> {
@@ -520,6 +541,22 @@ fn python_prose(bytes: &[u8]) -> Vec<Prose> {
             continue;
         }
         let triple = bytes[start..].starts_with(&[q, q, q]);
+        // A quote glued to a name (`OpenA"""I`), other than a string prefix (`f"`, `rb'`), is
+        // a syntax error: what the parser makes of it is no string to rely on.
+        let word = bytes[..start]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let prefix = &bytes[start - word..start];
+        let is_prefix = prefix.len() <= 2
+            && prefix
+                .iter()
+                .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'));
+        if triple && !is_prefix {
+            i = start + 3;
+            continue;
+        }
         let open = start + if triple { 3 } else { 1 };
         let mut j = open;
         let end = loop {
@@ -556,6 +593,17 @@ fn in_comment(lang: Lang, bytes: &[u8], at: usize, closed: impl Fn() -> bool) ->
         Lang::Python | Lang::Yaml | Lang::Env | Lang::Dockerfile => line.first() == Some(&b'#'),
         Lang::Json => false,
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
+            // A line that starts in a string may only look like a comment: a template literal
+            // that a backtick before `at` closes, or a string continued by a `\` at the end of
+            // the line above. The parser reads what follows as code.
+            let above = bytes[..start.saturating_sub(1)].strip_suffix(b"\r");
+            if memchr::memchr(b'`', line).is_some()
+                || above
+                    .unwrap_or(&bytes[..start.saturating_sub(1)])
+                    .ends_with(b"\\")
+            {
+                return false;
+            }
             if line.starts_with(b"//") {
                 return true;
             }

@@ -36,6 +36,8 @@ pub struct ExtractRules {
     limit_form_max: usize,
     model_keys: HashSet<String>,
     model_key_suffixes: Vec<String>,
+    /// [`ExtractRules::model_key_words`].
+    key_words: Vec<String>,
     model_key_excludes: Vec<String>,
     model_value_excludes: Vec<String>,
     env_getters: HashSet<String>,
@@ -82,6 +84,15 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
+/// Whether `key` can name an environment variable: ASCII letters, digits, `_`, and the `.` and
+/// `-` that Kubernetes allows. `SUMMAR"Y_MAX_TOKENS` and `SUMM$RY_MODEL` cannot.
+pub fn is_env_name(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
 /// [`normalize`] into a reused buffer.
 pub fn normalize_into(out: &mut String, name: &str) {
     out.clear();
@@ -107,11 +118,26 @@ impl ExtractRules {
     fn from_file(f: ExtractFile) -> ExtractRules {
         let set = |v: &[String]| v.iter().map(|s| normalize(s)).collect::<HashSet<_>>();
         let limit_forms: HashSet<String> = f.limit_params.iter().flat_map(|s| forms(s)).collect();
+        let model_keys = set(&f.model_keys);
+        let model_key_suffixes: Vec<String> =
+            f.model_key_suffixes.iter().map(|s| normalize(s)).collect();
+        let all: Vec<&String> = model_keys.iter().chain(&model_key_suffixes).collect();
+        let mut key_words: Vec<String> = all
+            .iter()
+            .filter(|k| {
+                !all.iter()
+                    .any(|o| o.len() < k.len() && k.contains(o.as_str()))
+            })
+            .map(|k| k.to_string())
+            .collect();
+        key_words.sort();
+        key_words.dedup();
         ExtractRules {
+            key_words,
             limit_form_max: limit_forms.iter().map(String::len).max().unwrap_or(0),
             limit_forms,
-            model_keys: set(&f.model_keys),
-            model_key_suffixes: f.model_key_suffixes.iter().map(|s| normalize(s)).collect(),
+            model_keys,
+            model_key_suffixes,
             model_key_excludes: f.model_key_excludes.iter().map(|s| normalize(s)).collect(),
             model_value_excludes: f
                 .model_value_excludes
@@ -143,9 +169,12 @@ impl ExtractRules {
         std::str::from_utf8(lower).is_ok_and(|k| self.limit_forms.contains(k))
     }
 
-    /// An environment variable that holds a limit: its name ends with a spelling of a limit
-    /// parameter (`OPENAI_MAX_TOKENS`, `SUMMARY_MAX_OUTPUT_TOKENS`).
+    /// An environment variable that holds a limit: a variable name ([`is_env_name`]) that ends
+    /// with a spelling of a limit parameter (`OPENAI_MAX_TOKENS`, `SUMMARY_MAX_OUTPUT_TOKENS`).
     pub fn is_limit_env(&self, key: &str) -> bool {
+        if !is_env_name(key) {
+            return false;
+        }
         let k = key.to_ascii_lowercase();
         self.limit_forms.iter().any(|p| k.ends_with(p.as_str()))
     }
@@ -158,11 +187,23 @@ impl ExtractRules {
 
     /// A key whose value selects a text-generation model.
     pub fn is_model_key(&self, key: &str) -> bool {
-        self.is_model_key_normalized(&normalize(key))
+        self.is_model_key_with(key, &normalize(key))
     }
 
-    /// [`ExtractRules::is_model_key`] for a name already normalised.
-    pub fn is_model_key_normalized(&self, k: &str) -> bool {
+    /// [`ExtractRules::is_model_key`] for a key as written (`raw`) and as [`normalize`]d. The
+    /// key must also spell one of [`ExtractRules::model_key_words`] whole, in any case, as the
+    /// byte prefilter looks for them: `OPENAI_M-ODEL` normalises like `OPENAI_MODEL` but is no
+    /// model key.
+    pub fn is_model_key_with(&self, raw: &str, normalized: &str) -> bool {
+        let spells = |w: &String| {
+            raw.as_bytes()
+                .windows(w.len())
+                .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        };
+        self.key_words.iter().any(spells) && self.is_model_key_normalized(normalized)
+    }
+
+    fn is_model_key_normalized(&self, k: &str) -> bool {
         if k.is_empty()
             || self
                 .model_key_excludes
@@ -186,24 +227,10 @@ impl ExtractRules {
             .any(|x| v.contains(x.as_str()))
     }
 
-    /// The shortest words every model key contains (`model`, `deployment`), for the prefilter.
+    /// The shortest words every model key contains (`model`, `deployment`), lower case, for the
+    /// prefilter.
     pub fn model_key_words(&self) -> Vec<String> {
-        let all: Vec<&String> = self
-            .model_keys
-            .iter()
-            .chain(&self.model_key_suffixes)
-            .collect();
-        let mut words: Vec<String> = all
-            .iter()
-            .filter(|k| {
-                !all.iter()
-                    .any(|o| o.len() < k.len() && k.contains(o.as_str()))
-            })
-            .map(|k| k.to_string())
-            .collect();
-        words.sort();
-        words.dedup();
-        words
+        self.key_words.clone()
     }
 
     /// A YAML key whose value is a container environment (`environment`, `env`), whose
@@ -259,6 +286,10 @@ mod tests {
         assert!(r.is_limit_param("maxOutputTokens"));
         assert!(!r.is_limit_param("max_retries"));
         assert!(r.is_limit_env("OPENAI_MAX_TOKENS"));
+        assert!(r.is_limit_env("summary.max-tokens"));
+        for not_a_name in ["SUMMAR\"Y_MAX_TOKENS", "A B_MAX_TOKENS", "É_MAX_TOKENS"] {
+            assert!(!r.is_limit_env(not_a_name), "{not_a_name}");
+        }
         // Spellings, not any string that loses its separators to one.
         for name in [
             "MAX_TOKENS",
@@ -283,6 +314,7 @@ mod tests {
         assert!(r.is_model_key("default_model"));
         assert!(!r.is_model_key("embedding_model"));
         assert!(!r.is_model_key("models"));
+        assert!(!r.is_model_key("OPENAI_M-ODEL"));
         assert!(
             !r.is_model_key("ENGINE"),
             "Django's database ENGINE is not a model"

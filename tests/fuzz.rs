@@ -307,6 +307,15 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
+    // Bodies with nothing to report, which an outline blanks.
+    let py_pad: String = (0..40)
+        .map(|i| {
+            format!("def pad_{i}():\n    x = {{\"a\": {i}, \"b\": [1, 2, 3]}}\n    assert x\n\n")
+        })
+        .collect();
+    let py_dict: String = (0..80)
+        .map(|i| format!("    \"k{i}\": [1, 2, 3],\n"))
+        .collect();
     let cases: Vec<(&str, Lang, Vec<u8>)> = vec![
         (
             "unclosed.ts",
@@ -358,6 +367,70 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             "values.yaml",
             Lang::Yaml,
             b"env:\n  - {name: \xffSUMMARY_MAX_OUTPUT_TOKENS, value: \"600\"}\n".to_vec(),
+        ),
+        // An assignment nested in an expression is no definition, with or without hits.
+        (
+            "switch.ts",
+            Lang::TypeScript,
+            b"function f(kind) {\n  let limit = 400;\n  switch (kind) {\n    case 1:-\n      limit = 1200;\n  }\n  return generateText({ model: openai(\"gpt-5.4-mini\"), maxOutputTokens: limit });\n}\n"
+                .to_vec(),
+        ),
+        // Junk before an annotated definition in a body the outline would blank.
+        (
+            "junk.py",
+            Lang::Python,
+            format!("if ready:\n    // LIMIT: int = 640\n    done = True\n\n\n{py_pad}class T:\n    def run(self):\n        return client.create(model=\"gpt-5.4\", max_tokens=LIMIT)\n")
+                .into_bytes(),
+        ),
+        // Syntax errors that recovery could carry past a blanked body.
+        (
+            "dict.py",
+            Lang::Python,
+            format!("MOCK = {{\n    ?\"id\": 1,\n{py_dict}}}\n\n\nclass T:\n    def run(self):\n        return client.create(model=\"gpt-5.4\", max_tokens=300)\n")
+                .into_bytes(),
+        ),
+        (
+            "dedent.py",
+            Lang::Python,
+            format!("class T:\n  # costlint: ignore[all]\n  def a(self):\n        x = 1\n\n    def b(self):\n        return client.create(model=\"gpt-5.4\", max_tokens=300)\n{py_pad}")
+                .into_bytes(),
+        ),
+        (
+            "glued.py",
+            Lang::Python,
+            format!("from openai import OpenA\"\"\"I\n\n{py_pad}def run():\n    return client.create(model=\"gpt-5.4\", max_tokens=300)\n\ndef doc():\n    text = \"\"\"x\"\"\"\n")
+                .into_bytes(),
+        ),
+        // A subscript whose `]` is on a line of its own.
+        (
+            "subscript.py",
+            Lang::Python,
+            b"params = {}\nparams[\"max_tokens\"\n\n] = 8000\n".to_vec(),
+        ),
+        // A `//` line that starts inside a template literal, closed before the call.
+        (
+            "template.ts",
+            Lang::TypeScript,
+            b"const note = `\n// ` + generateText({ model: openai(\"gpt-5.4-mini\"), maxOutputTokens: 700 });\n"
+                .to_vec(),
+        ),
+        // An annotation that runs into the next model key.
+        (
+            "overlap.py",
+            Lang::Python,
+            b"def ask(prompt: str, model: st, model:r = \"acme-5.-4\"):\n    pass\n".to_vec(),
+        ),
+        // Environment names that are no variable names.
+        (
+            "values.yaml",
+            Lang::Yaml,
+            b"env:\n  - {name: SUMM$RY_MODEL, value: acme-7e-haiku-4-5}\n  - {name: SUMMAR\"Y_MAX_OUTPUT_TOKENS, value: \"600\"}\n"
+                .to_vec(),
+        ),
+        (
+            ".env",
+            Lang::Env,
+            b"OPENAI_M-ODEL=gptb5.4\n".to_vec(),
         ),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();

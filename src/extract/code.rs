@@ -49,6 +49,45 @@ const MAX_ENCLOSING_NAME: usize = 80;
 
 /// Function bodies given as expressions: a shape found outside one (a call, a key) does not
 /// reach into it, as with blocks (`retry(() => client.create({ model }))`).
+/// Whether the extraction walk enters `n` (whose parent is `parent`) whatever the prefilter's
+/// hits: a block, a definition or declaration (`@dataclass class …`, `const x = …`), a node that
+/// holds statements, or a child of a block. Statements also sit in clauses (`else`, `elif`,
+/// `except`, `finally`, `case`), in the brace-less bodies of `if`, `for` and `while`, and in
+/// what the parser could not read (`ERROR`), where error recovery puts the statements after a
+/// syntax error.
+fn structural(roles: &Roles, n: Node, parent: Option<&Node>) -> bool {
+    let kind = n.kind();
+    n.is_error()
+        || roles.is_block(n)
+        || kind.ends_with("_definition")
+        || kind.ends_with("_declaration")
+        || kind.ends_with("_statement")
+        || kind.ends_with("_clause")
+        || kind.ends_with("switch_case")
+        || kind == "switch_body"
+        || kind == "switch_default"
+        || parent.is_none_or(|p| roles.is_block(*p))
+}
+
+/// Whether a node whose ancestors are `stack` (outermost first) is a statement, or part of
+/// one, of its function or module: every ancestor up to the nearest function is
+/// [`structural`]. Only such assignments define names. `limit = 1200` nested in an expression
+/// (`-(limit = 1200)`, `a = limit = 1200`, what error recovery makes of broken code) is not a
+/// definition: the walk, which skips expressions without a prefilter hit, does not see it, and
+/// a result must not depend on whether the prefilter ran.
+fn in_statement_position(roles: &Roles, stack: &[Node]) -> bool {
+    for (i, a) in stack.iter().enumerate().rev() {
+        let kind = a.kind();
+        if FUNCTIONS.contains(&kind) || FUNCTION_DEFINITIONS.contains(&kind) {
+            return true;
+        }
+        if !structural(roles, *a, i.checked_sub(1).map(|p| &stack[p])) {
+            return false;
+        }
+    }
+    true
+}
+
 const FUNCTIONS: &[&str] = &[
     "arrow_function",
     "function_expression",
@@ -292,23 +331,10 @@ impl<'t, 'c> Walk<'t, 'c> {
     fn collect(&mut self, root: Node<'t>, roles: &Roles, hits: Option<&[usize]>) {
         // A subtree is walked when it holds a hit, or may hold statements (definitions of names
         // that a hit elsewhere uses); other expressions cannot yield anything.
-        // Statements also sit in clauses (`else`, `elif`, `except`, `finally`, `case`) and in
-        // the brace-less bodies of `if`, `for` and `while`.
-        let holds_statements = |n: Node| {
-            let kind = n.kind();
-            kind.ends_with("_statement")
-                || kind.ends_with("_clause")
-                || kind.ends_with("switch_case")
-                || kind == "switch_body"
-                || kind == "switch_default"
-        };
         let worth = |n: Node, parent: Option<&Node>| -> bool {
             let Some(hits) = hits else { return true };
             let i = hits.partition_point(|&h| h < n.start_byte());
-            hits.get(i).is_some_and(|&h| h < n.end_byte())
-                || roles.is_block(n)
-                || holds_statements(n)
-                || parent.is_none_or(|p| roles.is_block(*p))
+            hits.get(i).is_some_and(|&h| h < n.end_byte()) || structural(roles, n, parent)
         };
         let mut cursor = root.walk();
         let mut stack: Vec<Node<'t>> = Vec::new();
@@ -420,7 +446,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
         }
         let is_limit = self.rules.is_limit_param(key);
-        let model = self.rules.is_model_key_normalized(&self.key_buf)
+        let model = self.rules.is_model_key_with(key, &self.key_buf)
             || (self.rules.is_provider_id_key(&self.key_buf) && self.names_provider_model(v));
         if is_limit || model {
             let scope = at.stack.last().copied().unwrap_or(at.n);
@@ -472,12 +498,15 @@ impl<'t, 'c> Walk<'t, 'c> {
             let stores_call = self.callee(self.peel(v)).is_some();
             let shape =
                 shape.or_else(|| self.shapes.of_key(&self.key_buf).filter(|_| !stores_call));
-            let top_level = self.rules.is_model_key_normalized(&self.key_buf)
+            let top_level = self.rules.is_model_key_with(&name, &self.key_buf)
                 && !stack
                     .iter()
                     .any(|a| FUNCTION_DEFINITIONS.contains(&a.kind()));
-            let stmt = Self::statement(n, stack, roles);
-            self.define(name, v, stmt, stack, shape, top_level);
+            // Only a statement defines a name (see `in_statement_position`).
+            if in_statement_position(roles, stack) {
+                let stmt = Self::statement(n, stack, roles);
+                self.define(name, v, stmt, stack, shape, top_level);
+            }
             return shape;
         }
         if let Some(member) = self.member_name(k) {
@@ -486,14 +515,16 @@ impl<'t, 'c> Walk<'t, 'c> {
                 // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so
                 // it binds to no model (its scope is its own).
                 self.push_pair(at, member, true, v, n, None, shape);
-            } else if self.rules.is_model_key_normalized(&self.key_buf)
+            } else if self.rules.is_model_key_with(member, &self.key_buf)
                 && !self.is(self.syntax.identifiers, self.peel(v))
             {
                 // `self.model_id = "…"`: read wherever the same member is passed
                 // (`modelId=self.model_id`), else a site of its own like a module constant.
                 // `self.model = model` stores a parameter: its default stays the one site.
-                let stmt = Self::statement(n, stack, roles);
-                self.define(self.src(k).to_string(), v, stmt, stack, shape, true);
+                if in_statement_position(roles, stack) {
+                    let stmt = Self::statement(n, stack, roles);
+                    self.define(self.src(k).to_string(), v, stmt, stack, shape, true);
+                }
             }
         }
         shape

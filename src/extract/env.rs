@@ -101,7 +101,7 @@ pub(super) fn bind(
         let placeholder = text
             .get(e.value.clone())
             .is_some_and(|v| v.starts_with("${"));
-        if rules.is_model_key(key) && !written.is_empty() {
+        if crate::rules::is_env_name(key) && rules.is_model_key(key) && !written.is_empty() {
             let resolution = cx.resolve(written);
             if !is_model_text(written, &resolution) {
                 continue;

@@ -158,11 +158,12 @@ impl<'t> Skeleton<'t> {
                 match src.get(next) {
                     Some(b'=') => !matches!(src.get(next + 1), Some(b'=' | b'>')),
                     // A type annotation, in a declaration (`let a: A, b: B = …`, in Python
-                    // `LIMIT: int = …` at the start of a line).
+                    // `LIMIT: int = …` anywhere: after a syntax error on its line the parser
+                    // still reads it as one).
                     Some(b':' | b'!') => {
                         let before = src[..at].trim_ascii_end();
                         before.ends_with(b",")
-                            || (self.python && starts_line(src, at))
+                            || self.python
                             || [&b"const"[..], b"let", b"var"].iter().any(|k| {
                                 before.ends_with(k) && !word(before.len().checked_sub(k.len() + 1))
                             })
@@ -172,15 +173,6 @@ impl<'t> Skeleton<'t> {
             })
         })
     }
-}
-
-/// Is `at` the first code on its line?
-fn starts_line(src: &[u8], at: usize) -> bool {
-    src[..at]
-        .iter()
-        .rev()
-        .take_while(|&&b| b != b'\n')
-        .all(|&b| b == b' ' || b == b'\t')
 }
 
 /// A body to blank, and where a blanked indented Python body keeps a `0` statement.
@@ -507,5 +499,27 @@ mod tests {
         for name in ["IMIT", "USE", "KEY", "maxTokens", "g"] {
             assert!(!sk.hides(name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_python_annotation_may_define_a_name_after_a_syntax_error_on_its_line() {
+        let src = "if ready:\n    // LIMIT: int = 640\n    other = 1\n\nask(model=\"gpt-4o\", max_tokens=LIMIT)\n";
+        let hits = Hits {
+            wanted: true,
+            offsets: Vec::new(),
+            marks: vec![src.find("max_tokens").unwrap_or(0)],
+            words: Vec::new(),
+        };
+        let sizes = Sizes {
+            file: 0,
+            body: 0,
+            share: usize::MAX,
+        };
+        let Some(sk) = Skeleton::new(src, Lang::Python, &hits, |_| false, sizes) else {
+            panic!("expected an outline");
+        };
+        assert!(!sk.text.contains("LIMIT: int"), "{}", sk.text);
+        assert!(sk.hides("LIMIT"));
+        assert!(!sk.hides("ready"));
     }
 }

@@ -21,8 +21,9 @@ struct Line {
 }
 
 /// The outermost indented bodies and brace bodies of at least `min` bytes holding no mark and
-/// no call weighed as something; `None` when the brackets do not balance or a string does not
-/// end. `marks` and `calls` are sorted.
+/// no call weighed as something; `None` when the brackets do not balance, a string does not
+/// end, code holds a byte that only strings and comments may (`?`, `$`, a backtick, a stray
+/// `\\`), or a line's indentation is an error. `marks` and `calls` are sorted.
 pub(super) fn bodies(
     src: &[u8],
     marks: &[usize],
@@ -40,6 +41,8 @@ pub(super) fn bodies(
     let mut out: Vec<Body> = Vec::new();
     // Open headers: indentation, where the body starts, its first statement.
     let mut open: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    // Each open body's indentation, once its first statement is read.
+    let mut levels: Vec<Option<usize>> = Vec::new();
     let mut close = |open: &mut Vec<(usize, usize, Option<usize>)>, end: usize| {
         let Some((_, start, first)) = open.pop() else {
             return;
@@ -63,12 +66,25 @@ pub(super) fn bodies(
             .is_some_and(|&(indent, _, _)| line.indent <= indent)
         {
             close(&mut open, line.start);
+            // A header with no indented body under it is a syntax error.
+            levels.pop().flatten()?;
+        }
+        // A line must sit at its body's indentation (or the module's): anything else is an
+        // indentation error, which the parser may recover from in ways that reach past a
+        // blanked body, so the file is read whole.
+        let level = match levels.last_mut() {
+            Some(level) => *level.get_or_insert(line.indent),
+            None => 0,
+        };
+        if level != line.indent {
+            return None;
         }
         if let Some(top) = open.last_mut() {
             top.2.get_or_insert(line.code);
         }
         if line.header {
             open.push((line.indent, line.end, None));
+            levels.push(None);
         }
     }
     while !open.is_empty() {
@@ -142,6 +158,16 @@ fn scan(src: &[u8], marks: &[usize], calls: &[usize], min: usize) -> Option<Scan
                 i += 2;
                 continue;
             }
+            b'\\' if src.get(i + 1..i + 3) == Some(&b"\r\n"[..]) => {
+                line_start = i + 3;
+                i += 3;
+                continue;
+            }
+            // Bytes that Python code holds only in strings and comments: a syntax error, which
+            // the parser may recover from in ways that reach past a blanked body, so the file
+            // is read whole.
+            b'?' | b'$' | b'`' | b'\\' | b'\0' => return None,
+            b'!' if src.get(i + 1) != Some(&b'=') => return None,
             b'"' | b'\'' => {
                 i = string_end(src, i)?;
                 last = b'"';
@@ -229,6 +255,26 @@ mod tests {
             "class T:\n    def test_a(self):\n        0\n\n\n    def test_b(self):\n        call(model='m')"
         );
         assert_eq!(outline(src, &[]), "class T:\n    0\n\n\n\n\n");
+    }
+
+    #[test]
+    fn a_file_with_a_syntax_error_the_outline_could_hide_gets_none() {
+        let ok = "class T:\n    def a(self):\n        x = 1 if y != 2 else 3\n";
+        assert!(bodies(ok.as_bytes(), &[], &[], 0).is_some());
+        for broken in [
+            // Bytes only strings and comments hold.
+            "class T:\n    def a(self):\n        ?x = 1\n",
+            "class T:\n    def a(self):\n        x = `1`\n",
+            "class T:\n    def a(self):\n        x = $y\n",
+            "class T:\n    def a(self):\n        x = !y\n",
+            "class T:\n    def a(self):\n        x = 1 \\ 2\n",
+            // A dedent to no open level, an unexpected indent, a header without a body.
+            "class T:\n  def a(self):\n        x = 1\n\n    def b(self):\n        y = 2\n",
+            "x = 1\n    y = 2\n",
+            "class T:\n    def a(self):\n    x = 1\n",
+        ] {
+            assert!(bodies(broken.as_bytes(), &[], &[], 0).is_none(), "{broken}");
+        }
     }
 
     #[test]
