@@ -16,6 +16,18 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every format costlint reads.
+    pub const ALL: [Lang; 8] = [
+        Lang::Python,
+        Lang::JavaScript,
+        Lang::TypeScript,
+        Lang::Tsx,
+        Lang::Yaml,
+        Lang::Json,
+        Lang::Env,
+        Lang::Dockerfile,
+    ];
+
     /// The format of a file, from its name; `None` for files costlint does not read.
     pub fn for_path(path: &Path) -> Option<Lang> {
         let name = path.file_name()?.to_str()?;
@@ -521,15 +533,7 @@ mod tests {
 
     #[test]
     fn every_grammar_loads() {
-        for lang in [
-            Lang::Python,
-            Lang::JavaScript,
-            Lang::TypeScript,
-            Lang::Tsx,
-            Lang::Yaml,
-            Lang::Json,
-        ] {
-            let syntax = lang.syntax().unwrap();
+        for syntax in Lang::ALL.iter().filter_map(|l| l.syntax()) {
             let mut parser = tree_sitter::Parser::new();
             parser.set_language(&(syntax.language)()).unwrap();
         }

@@ -51,7 +51,7 @@ impl PackedFile {
     pub fn unpack(&self) -> FileResult {
         let mut r = Reader(&self.bytes);
         let policy_path = r.opt_string();
-        let lang = LANGS
+        let lang = Lang::ALL
             .get(r.uint() as usize)
             .copied()
             .unwrap_or(Lang::Python);
@@ -65,19 +65,7 @@ impl PackedFile {
     }
 }
 
-/// Every format, in the order of [`lang_code`].
-const LANGS: [Lang; 8] = [
-    Lang::Python,
-    Lang::JavaScript,
-    Lang::TypeScript,
-    Lang::Tsx,
-    Lang::Yaml,
-    Lang::Json,
-    Lang::Env,
-    Lang::Dockerfile,
-];
-
-/// `lang`'s place in [`LANGS`]; the match makes a new format a compile error here.
+/// `lang`'s place in [`Lang::ALL`]; the match makes a new format a compile error here.
 fn lang_code(lang: Lang) -> u64 {
     match lang {
         Lang::Python => 0,
@@ -504,7 +492,7 @@ mod tests {
 
     #[test]
     fn every_format_has_its_own_code() {
-        for (i, lang) in LANGS.iter().enumerate() {
+        for (i, lang) in Lang::ALL.iter().enumerate() {
             assert_eq!(lang_code(*lang), i as u64);
         }
     }
