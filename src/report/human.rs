@@ -8,20 +8,33 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::engine::Report;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
 use std::fmt::{self, Write as _};
-use std::io;
+use std::io::{self, Write as _};
 
 /// The human format (`--format human`, the default).
 pub struct Human;
 
 impl Emitter for Human {
+    /// Diagnostics with snippets (`check` only), the call-site table (unless `quiet`), and the
+    /// summary, written as they are made: the table's rows are derived twice (to size its
+    /// columns, then to write them), never held.
     fn emit(&self, report: &Report, opts: &Options, out: &mut dyn io::Write) -> io::Result<()> {
-        out.write_all(render(report, opts).as_bytes())
+        let mut out = io::BufWriter::with_capacity(1 << 16, out);
+        out.write_all(diagnostics(report, opts).as_bytes())?;
+        if report.diff.is_none() && (!opts.quiet || opts.mode == Mode::Scan) {
+            sites_table(report, &mut out)?;
+        }
+        let mut rest = String::new();
+        summary(report, opts, &mut rest);
+        if let Some(diff) = &report.diff {
+            diff_table(diff, &mut rest);
+        }
+        out.write_all(rest.as_bytes())?;
+        out.flush()
     }
 }
 
-/// The human report as text: diagnostics with snippets (`check` only), the call-site table
-/// (unless `quiet`), and the summary.
-pub fn render(report: &Report, opts: &Options) -> String {
+/// The diagnostics as miette reports with their snippets (`check` only).
+fn diagnostics(report: &Report, opts: &Options) -> String {
     let mut out = String::new();
     if opts.mode == Mode::Check {
         let theme = if opts.color {
@@ -55,13 +68,6 @@ pub fn render(report: &Report, opts: &Options) -> String {
             }
             out.push('\n');
         }
-    }
-    if report.diff.is_none() && (!opts.quiet || opts.mode == Mode::Scan) {
-        sites_table(report, &mut out);
-    }
-    summary(report, opts, &mut out);
-    if let Some(diff) = &report.diff {
-        diff_table(diff, &mut out);
     }
     out
 }
@@ -142,14 +148,12 @@ fn diff_table(diff: &crate::diff::Diff, out: &mut String) {
     }
 }
 
-fn sites_table(report: &Report, out: &mut String) {
+fn sites_table(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     if report.summary.sites == 0 {
-        let _ = writeln!(out, "No call sites found.");
-        return;
+        return writeln!(out, "No call sites found.");
     }
-    let rows: Vec<Vec<String>> = report
-        .sites()
-        .map(|s| {
+    let rows = || {
+        report.sites().map(|s| {
             let model = match s.model.resolved.id() {
                 Some(id) if id != s.model.text => format!("{} → {id}", s.model.text),
                 Some(_) => s.model.text.clone(),
@@ -168,13 +172,13 @@ fn sites_table(report: &Report, out: &mut String) {
                 .map_or("n/a".to_string(), |c| c.monthly.to_string());
             vec![format!("{}:{}", s.path, s.span.line), model, limit, monthly]
         })
-        .collect();
-    super::table::render(
+    };
+    super::table::stream(
         &["call site", "model", "limit", "monthly"],
-        &rows,
+        rows,
         &[false, false, false, true],
         out,
-    );
+    )
 }
 
 fn summary(report: &Report, opts: &Options, out: &mut String) {
