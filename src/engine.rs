@@ -9,7 +9,7 @@ use crate::cost::Money;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::error::InputError;
-use crate::extract::{Context, DirectiveKind, Extractor, FileFacts};
+use crate::extract::{Context, DirectiveKind, Extractor, FileFacts, LimitRef};
 use crate::files::{FileResult, PackedFile};
 use crate::lang::Lang;
 use crate::prefilter::{Hits, Prefilter};
@@ -447,22 +447,19 @@ impl<'p> Engine<'p> {
     /// its references, its limit inventory, and the sites that could not be priced, with why.
     /// A pure function of the file's facts and this engine's policy and catalog, so a report
     /// derives it again whenever it is read instead of holding it ([`Report::files`]).
-    pub fn derive(&self, file: &FileResult) -> FileItems {
+    ///
+    /// `earlier` counts, for site-key stems of this file, the sites of files before it in path
+    /// order with the same stem: a stem starts with its file's path, so this is empty unless a
+    /// path holds `::` (`a.yaml::b`), which can make two files' stems the same text.
+    pub fn derive(&self, file: &FileResult, earlier: Option<&HashMap<String, u32>>) -> FileItems {
         let facts = &file.facts;
         let mut sites = Vec::with_capacity(facts.sites.len());
         let mut unpriced = Vec::new();
-        // A site key's stem holds the file's path: ordinals count within the file.
-        let mut occurrences: HashMap<String, u32> = HashMap::new();
+        let mut occurrences: HashMap<String, u32> = earlier.cloned().unwrap_or_default();
         for s in &facts.sites {
             let r = &facts.refs[s.model];
             let limit = s.limit.map(|l| facts.limits[l].clone());
-            let param = limit.as_ref().map_or("", |l| l.param.as_str());
-            let stem = sites::SiteKey::stem(
-                &file.path,
-                s.enclosing.as_deref().unwrap_or(""),
-                s.key.as_deref().unwrap_or(""),
-                param,
-            );
+            let stem = site_stem(file, s, limit.as_ref());
             let n = occurrences.entry(stem.clone()).or_insert(0);
             *n += 1;
             let site_key = sites::SiteKey::new(stem, *n);
@@ -515,6 +512,8 @@ impl<'p> Engine<'p> {
             (a.span.line, a.span.column, &a.id).cmp(&(b.span.line, b.span.column, &b.id))
         });
         unpriced.sort_by(|a, b| (a.line, &a.model).cmp(&(b.line, &b.model)));
+        // Two calls of one unknown model on one line are one line of the list.
+        unpriced.dedup_by(|a, b| (a.line, &a.model) == (b.line, &b.model));
         let mut references: Vec<Reference> = facts
             .refs
             .iter()
@@ -545,13 +544,37 @@ impl<'p> Engine<'p> {
         let mut tally = Tally::default();
         let mut diagnostics = Vec::new();
         let mut silenced = Vec::new();
+        // Site-key ordinals count across files only where paths hold `::` (see `derive`).
+        let mut stems: Option<HashMap<String, u32>> = scan
+            .files
+            .iter()
+            .any(|f| f.path.contains("::"))
+            .then(HashMap::new);
+        let mut earlier_of = Vec::with_capacity(scan.files.len());
         for packed in &scan.files {
             let file = packed.unpack();
-            let items = self.derive(&file);
+            let earlier = stems.as_mut().map(|all| {
+                let mine: Vec<String> = file
+                    .facts
+                    .sites
+                    .iter()
+                    .map(|s| site_stem(&file, s, s.limit.map(|l| &file.facts.limits[l])))
+                    .collect();
+                let before: HashMap<String, u32> = mine
+                    .iter()
+                    .filter_map(|m| all.get(m).map(|&n| (m.clone(), n)))
+                    .collect();
+                for m in mine {
+                    *all.entry(m).or_insert(0) += 1;
+                }
+                before
+            });
+            let items = self.derive(&file, earlier.as_ref());
             if run_checks {
                 self.check_file(&file, &items, today, &mut diagnostics, &mut silenced);
             }
             tally.add(&file, items);
+            earlier_of.push(earlier.filter(|e| !e.is_empty()));
         }
         let suppressed = silenced.len();
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -563,7 +586,12 @@ impl<'p> Engine<'p> {
         Report {
             files: files
                 .into_iter()
-                .map(|file| Held { engine: self, file })
+                .zip(earlier_of)
+                .map(|(file, earlier)| Held {
+                    engine: self,
+                    file,
+                    earlier,
+                })
                 .collect(),
             diagnostics,
             suppressed: silenced,
@@ -613,6 +641,17 @@ impl<'p> Engine<'p> {
             }
         }
     }
+}
+
+/// The stem of a site's key ([`sites::SiteKey::stem`]): its file's path, enclosing names, model
+/// key and limit parameter.
+fn site_stem(file: &FileResult, s: &crate::extract::SiteFact, limit: Option<&LimitRef>) -> String {
+    sites::SiteKey::stem(
+        &file.path,
+        s.enclosing.as_deref().unwrap_or(""),
+        s.key.as_deref().unwrap_or(""),
+        limit.map_or("", |l| l.param.as_str()),
+    )
 }
 
 /// One file's derived content ([`Engine::derive`]), each list sorted by place.
@@ -1188,9 +1227,7 @@ impl Summary {
         let count = |l: Level| report.diagnostics.iter().filter(|d| d.level == l).count() as u64;
         let mut tally = Tally::default();
         for h in &report.files {
-            let file = h.file.unpack();
-            let items = h.engine.derive(&file);
-            tally.add(&file, items);
+            tally.add(&h.file.unpack(), h.derive());
         }
         let mut policies = Vec::new();
         let (mut seen, mut parsed, mut suppressed) = (0, 0, 0);
@@ -1294,6 +1331,15 @@ pub struct Report<'e> {
 struct Held<'e> {
     engine: &'e Engine<'e>,
     file: PackedFile,
+    /// Site-key ordinals of earlier files ([`Engine::derive`]); `None` almost always.
+    earlier: Option<HashMap<String, u32>>,
+}
+
+impl Held<'_> {
+    fn derive(&self) -> FileItems {
+        self.engine
+            .derive(&self.file.unpack(), self.earlier.as_ref())
+    }
 }
 
 impl std::fmt::Debug for Held<'_> {
@@ -1315,7 +1361,7 @@ impl<'e> Report<'e> {
 
     /// Each file's derived content ([`Engine::derive`]), in path order.
     pub fn items(&self) -> impl Iterator<Item = FileItems> + '_ {
-        self.files.iter().map(|h| h.engine.derive(&h.file.unpack()))
+        self.files.iter().map(Held::derive)
     }
 
     /// Every call site, sorted by path, line, column and id.

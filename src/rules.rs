@@ -195,12 +195,16 @@ impl ExtractRules {
     /// byte prefilter looks for them: `OPENAI_M-ODEL` normalises like `OPENAI_MODEL` but is no
     /// model key.
     pub fn is_model_key_with(&self, raw: &str, normalized: &str) -> bool {
-        let spells = |w: &String| {
+        self.spells_model_key_word(raw) && self.is_model_key_normalized(normalized)
+    }
+
+    /// Whether `raw` holds one of [`ExtractRules::model_key_words`], in any case.
+    pub fn spells_model_key_word(&self, raw: &str) -> bool {
+        self.key_words.iter().any(|w| {
             raw.as_bytes()
                 .windows(w.len())
                 .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-        };
-        self.key_words.iter().any(spells) && self.is_model_key_normalized(normalized)
+        })
     }
 
     fn is_model_key_normalized(&self, k: &str) -> bool {

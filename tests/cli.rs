@@ -507,3 +507,63 @@ fn usage_sites_set_the_volume_of_one_call_site() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("changes nothing"), "{}", stderr(&bad));
 }
+
+/// A site's id stays unique when a file's name holds the separator of site keys (`::`), so that
+/// two files' key texts could read the same: `c.yaml` keyed `"x.yaml::top"` and a file named
+/// `c.yaml::x.yaml` keyed `top`.
+#[test]
+fn site_ids_stay_unique_when_a_file_name_holds_the_key_separator() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let entry = "{model: gpt-4o, max_tokens: 100}";
+    let files = [
+        ("c.yaml", format!("\"x.yaml::top\": {entry}\n")),
+        ("c.yaml::x.yaml", format!("top: {entry}\n")),
+    ];
+    for (name, text) in &files {
+        std::fs::write(tmp.path().join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let v = json(&costlint(tmp.path(), &["scan", "--format", "json", "."]));
+    let keys: Vec<(&str, &str)> = v["sites"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| {
+                    (
+                        s["id"].as_str().unwrap_or(""),
+                        s["site_key"].as_str().unwrap_or(""),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_ne!(keys[0].0, keys[1].0, "{keys:?}");
+    assert_eq!(keys[0].1, "c.yaml::x.yaml::top::model::max_tokens::1");
+    assert_eq!(keys[1].1, "c.yaml::x.yaml::top::model::max_tokens::2");
+}
+
+/// Two calls of one unknown model on one line are one entry of `summary.unpriced`, under one
+/// policy or several.
+#[test]
+fn an_unpriced_place_is_listed_once() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let call = "a = f(model=\"acme-9x\", max_tokens=5); b = f(model=\"acme-9x\", max_tokens=5)\n";
+    for dir in ["a", "b"] {
+        let d = tmp.path().join(dir);
+        std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{dir}: {e}"));
+        std::fs::write(d.join("x.py"), call).unwrap_or_else(|e| panic!("x.py: {e}"));
+        std::fs::write(d.join("costlint.yaml"), "version: 1\n")
+            .unwrap_or_else(|e| panic!("costlint.yaml: {e}"));
+    }
+    for args in [&["a"][..], &["a", "b"][..]] {
+        let mut argv = vec!["scan", "--format", "json"];
+        argv.extend_from_slice(args);
+        let v = json(&costlint(tmp.path(), &argv));
+        let unpriced: Vec<String> = v["summary"]["unpriced"]
+            .as_array()
+            .map(|a| a.iter().map(|u| u["path"].to_string()).collect())
+            .unwrap_or_default();
+        assert_eq!(unpriced.len(), args.len(), "{args:?}: {unpriced:?}");
+        assert_eq!(v["summary"]["sites"], 2 * args.len(), "{args:?}");
+    }
+}

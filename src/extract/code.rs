@@ -59,6 +59,10 @@ fn structural(roles: &Roles, n: Node, parent: Option<&Node>) -> bool {
     let kind = n.kind();
     n.is_error()
         || roles.is_block(n)
+        // A chain of assignments (`MODEL = DEFAULT_MODEL = "gpt-4o"`).
+        || roles.assignment.get(usize::from(n.kind_id())).is_some_and(Option::is_some)
+        // TypeScript namespaces hold statements (`namespace Settings { … }`).
+        || matches!(kind, "internal_module" | "module")
         || kind.ends_with("_definition")
         || kind.ends_with("_declaration")
         || kind.ends_with("_statement")
@@ -71,10 +75,11 @@ fn structural(roles: &Roles, n: Node, parent: Option<&Node>) -> bool {
 
 /// Whether a node whose ancestors are `stack` (outermost first) is a statement, or part of
 /// one, of its function or module: every ancestor up to the nearest function is
-/// [`structural`]. Only such assignments define names. `limit = 1200` nested in an expression
-/// (`-(limit = 1200)`, `a = limit = 1200`, what error recovery makes of broken code) is not a
-/// definition: the walk, which skips expressions without a prefilter hit, does not see it, and
-/// a result must not depend on whether the prefilter ran.
+/// [`structural`]. Such an assignment defines its name; one nested in an expression only when
+/// it carries a prefilter mark (see `Walk::marked_definition`). `limit = 1200` in
+/// `-(limit = 1200)` (what error recovery makes of `case 1:-`) does not: the walk, which skips
+/// expressions without a prefilter hit, does not see it, and a result must not depend on
+/// whether the prefilter ran.
 fn in_statement_position(roles: &Roles, stack: &[Node]) -> bool {
     for (i, a) in stack.iter().enumerate().rev() {
         let kind = a.kind();
@@ -502,8 +507,9 @@ impl<'t, 'c> Walk<'t, 'c> {
                 && !stack
                     .iter()
                     .any(|a| FUNCTION_DEFINITIONS.contains(&a.kind()));
-            // Only a statement defines a name (see `in_statement_position`).
-            if in_statement_position(roles, stack) {
+            // A statement defines a name, or an assignment the prefilter always marks (see
+            // `in_statement_position`).
+            if in_statement_position(roles, stack) || self.marked_definition(&name, v) {
                 let stmt = Self::statement(n, stack, roles);
                 self.define(name, v, stmt, stack, shape, top_level);
             }
@@ -521,7 +527,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                 // `self.model_id = "…"`: read wherever the same member is passed
                 // (`modelId=self.model_id`), else a site of its own like a module constant.
                 // `self.model = model` stores a parameter: its default stays the one site.
-                if in_statement_position(roles, stack) {
+                if in_statement_position(roles, stack) || self.marked_definition(self.src(k), v) {
                     let stmt = Self::statement(n, stack, roles);
                     self.define(self.src(k).to_string(), v, stmt, stack, shape, true);
                 }
@@ -857,6 +863,20 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
         }
         n
+    }
+
+    /// Whether an assignment of `value` to `name` holds a place the prefilter marks in every
+    /// file it lets through, so that the walk reaches it wherever it is nested
+    /// (`if ((chatModel = env.M || "gpt-4o"))`, `cond ? (m = "gpt-4o") : …`): the name spells a
+    /// model key word or a limit, or the value is a string the catalog resolves.
+    fn marked_definition(&self, name: &str, value: Node<'t>) -> bool {
+        self.rules.spells_model_key_word(name)
+            || self.rules.is_limit_param(name)
+            || self.rules.is_limit_env(name)
+            || self
+                .string_value(self.peel(value))
+                .filter(|_| self.is(self.syntax.strings, self.peel(value)))
+                .is_some_and(|t| self.cx.resolve(t) != Resolution::Unknown)
     }
 
     /// The constant value of a string literal, or `None` for interpolated strings.

@@ -147,17 +147,7 @@ impl Extractor {
                 // that can stand for it; see `skeleton`.
                 let outline =
                     hits.and_then(|h| Skeleton::new(text, lang, h, |v| cx.is_model_text(v), sizes));
-                let outline = if std::env::var_os("XX_NO_OUTLINE").is_some() {
-                    None
-                } else {
-                    outline
-                };
                 let offsets = hits.map(|h| &h.offsets[..]);
-                let offsets = if std::env::var_os("XX_NO_GUIDE").is_some() {
-                    None
-                } else {
-                    offsets
-                };
                 let facts = outline
                     .and_then(|o| code::read(parser, syntax, roles, text, cx, offsets, Some(&o)));
                 match facts {
