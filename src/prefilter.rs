@@ -541,19 +541,9 @@ fn python_prose(bytes: &[u8]) -> Vec<Prose> {
             continue;
         }
         let triple = bytes[start..].starts_with(&[q, q, q]);
-        // A quote glued to a name (`OpenA"""I`), other than a string prefix (`f"`, `rb'`), is
-        // a syntax error: what the parser makes of it is no string to rely on.
-        let word = bytes[..start]
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-            .count();
-        let prefix = &bytes[start - word..start];
-        let is_prefix = prefix.len() <= 2
-            && prefix
-                .iter()
-                .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'));
-        if triple && !is_prefix {
+        // A triple quote glued to a name (`OpenA"""I`), other than a string prefix (`f"""`,
+        // `rb"""`), is a syntax error: what the parser makes of it is no string to rely on.
+        if triple && !after_string_prefix(bytes, start) {
             i = start + 3;
             continue;
         }
@@ -580,6 +570,20 @@ fn python_prose(bytes: &[u8]) -> Vec<Prose> {
         i = (end + close).min(bytes.len());
     }
     out
+}
+
+/// Whether the name (if any) that ends at `at` is a Python string prefix (`f`, `rb`, …) or
+/// there is none.
+fn after_string_prefix(bytes: &[u8], at: usize) -> bool {
+    let word = bytes[..at]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    word <= 2
+        && bytes[at - word..at]
+            .iter()
+            .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'))
 }
 
 /// Is `at` on a comment line: `# …` (Python, YAML, .env), or `// …` or a line of a

@@ -870,13 +870,14 @@ impl<'t, 'c> Walk<'t, 'c> {
     /// (`if ((chatModel = env.M || "gpt-4o"))`, `cond ? (m = "gpt-4o") : …`): the name spells a
     /// model key word or a limit, or the value is a string the catalog resolves.
     fn marked_definition(&self, name: &str, value: Node<'t>) -> bool {
+        let value = self.peel(value);
         self.rules.spells_model_key_word(name)
             || self.rules.is_limit_param(name)
             || self.rules.is_limit_env(name)
-            || self
-                .string_value(self.peel(value))
-                .filter(|_| self.is(self.syntax.strings, self.peel(value)))
-                .is_some_and(|t| self.cx.resolve(t) != Resolution::Unknown)
+            || (self.is(self.syntax.strings, value)
+                && self
+                    .string_value(value)
+                    .is_some_and(|t| self.cx.resolve(t) != Resolution::Unknown))
     }
 
     /// The constant value of a string literal, or `None` for interpolated strings.
