@@ -12,7 +12,7 @@ use crate::error::InputError;
 use crate::extract::{Context, DirectiveKind, Extractor, FileFacts, LimitRef};
 use crate::files::{FileResult, PackedFile};
 use crate::lang::Lang;
-use crate::prefilter::{Hits, Prefilter};
+use crate::prefilter::Prefilter;
 use crate::sites::{self, Site, SiteModel};
 use crate::usage;
 use crate::walk::{self, SkipReason};
@@ -148,7 +148,7 @@ impl<'p> Engine<'p> {
             }
             false => Cow::Borrowed(text),
         };
-        let mut facts = self.extract(extractor, lang, &text, None);
+        let mut facts = self.extract(extractor, lang, &text);
         facts.in_file(rel);
         Some(FileResult {
             path: rel.to_string(),
@@ -418,12 +418,11 @@ impl<'p> Engine<'p> {
         };
         let lossy = hits.is_none();
         let mut facts = with_extractor(|ex| {
-            if no_prefilter {
-                // Every file, every node: what the prefilter's results are checked against.
-                ex.extract(lang, &text, &self.context(), None)
-            } else {
-                self.extract(ex, lang, &text, hits)
-            }
+            let cx = self.context();
+            let hits = hits.unwrap_or_else(|| self.prefilter.scan(&cx, lang, text.as_bytes()));
+            // Without the prefilter, every file is parsed whole and every node walked: what the
+            // prefilter's results are checked against.
+            ex.extract(lang, &text, &cx, &hits, !no_prefilter)
         });
         facts.in_file(rel);
         ReadOutcome::Parsed { facts, lossy }
@@ -431,16 +430,10 @@ impl<'p> Engine<'p> {
 
     /// The one extraction path of a scan and of [`Engine::check_source`]: the prefilter's hits
     /// guide the walk, so both give the same facts for the same text.
-    fn extract(
-        &self,
-        extractor: &mut Extractor,
-        lang: Lang,
-        text: &str,
-        hits: Option<Hits>,
-    ) -> FileFacts {
+    fn extract(&self, extractor: &mut Extractor, lang: Lang, text: &str) -> FileFacts {
         let cx = self.context();
-        let hits = hits.unwrap_or_else(|| self.prefilter.scan(&cx, lang, text.as_bytes()));
-        extractor.extract(lang, text, &cx, Some(&hits))
+        let hits = self.prefilter.scan(&cx, lang, text.as_bytes());
+        extractor.extract(lang, text, &cx, &hits, true)
     }
 
     /// One file's call sites priced at their usage (each with a stable id, sorted by place),

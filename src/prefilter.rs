@@ -541,11 +541,12 @@ fn python_prose(bytes: &[u8]) -> Vec<Prose> {
             continue;
         }
         let triple = bytes[start..].starts_with(&[q, q, q]);
-        // A triple quote glued to a name (`OpenA"""I`), other than a string prefix (`f"""`,
-        // `rb"""`), is a syntax error: what the parser makes of it is no string to rely on.
+        // A triple quote glued to a name (`OpenA"""I`, `def ask(qu"""…"""`), other than a
+        // string prefix (`f"""`, `rb"""`), is a syntax error: the parser may take it for the
+        // start of a string or not, and so each quote after it for an opening or a closing.
+        // Nothing after it is taken for prose, which only ever hides hits.
         if triple && !after_string_prefix(bytes, start) {
-            i = start + 3;
-            continue;
+            return out;
         }
         let open = start + if triple { 3 } else { 1 };
         let mut j = open;

@@ -185,7 +185,11 @@ impl ExtractRules {
         self.limit_forms.iter().map(String::as_str)
     }
 
-    /// A key whose value selects a text-generation model.
+    /// A key whose value selects a text-generation model. A key written as a dotted path
+    /// (`client.deployment_id`, `settings.speech.model`, as [`crate::prefilter::key_span`]
+    /// reads it) is one when its last part is one, and no part holds one of
+    /// `model_key_excludes`: `data.model` is one, `client.videos.model_id` and
+    /// `self.mock_model.name` are not.
     pub fn is_model_key(&self, key: &str) -> bool {
         self.is_model_key_with(key, &normalize(key))
     }
@@ -195,7 +199,26 @@ impl ExtractRules {
     /// byte prefilter looks for them: `OPENAI_M-ODEL` normalises like `OPENAI_MODEL` but is no
     /// model key.
     pub fn is_model_key_with(&self, raw: &str, normalized: &str) -> bool {
-        self.spells_model_key_word(raw) && self.is_model_key_normalized(normalized)
+        let Some((path, last)) = raw.rsplit_once('.') else {
+            return self.spells_model_key_word(raw) && self.is_model_key_part(normalized);
+        };
+        self.spells_model_key_word(last)
+            && self.is_model_key_part(&normalize(last))
+            && path
+                .split('.')
+                .filter(|p| !p.is_empty())
+                .all(|p| !self.excludes(&normalize(p)))
+    }
+
+    /// One part of a key, [`normalize`]d: one of `model_keys`, or ending with one of
+    /// `model_key_suffixes`, and holding none of `model_key_excludes`.
+    fn is_model_key_part(&self, k: &str) -> bool {
+        !self.excludes(k)
+            && (self.model_keys.contains(k)
+                || self
+                    .model_key_suffixes
+                    .iter()
+                    .any(|s| k.ends_with(s.as_str())))
     }
 
     /// Whether `raw` holds one of [`ExtractRules::model_key_words`], in any case.
@@ -207,20 +230,13 @@ impl ExtractRules {
         })
     }
 
-    fn is_model_key_normalized(&self, k: &str) -> bool {
-        if k.is_empty()
+    /// The normalized key part is empty or names a model that is not a text-generation model.
+    fn excludes(&self, k: &str) -> bool {
+        k.is_empty()
             || self
                 .model_key_excludes
                 .iter()
                 .any(|x| k.contains(x.as_str()))
-        {
-            return false;
-        }
-        self.model_keys.contains(k)
-            || self
-                .model_key_suffixes
-                .iter()
-                .any(|s| k.ends_with(s.as_str()))
     }
 
     /// An unknown model name that is plainly not a text-generation model (`whisper-1`).
@@ -319,6 +335,14 @@ mod tests {
         assert!(!r.is_model_key("embedding_model"));
         assert!(!r.is_model_key("models"));
         assert!(!r.is_model_key("OPENAI_M-ODEL"));
+        // Dotted paths: the last part or the whole, and no part a non-text word.
+        assert!(r.is_model_key("client.deployment_id"));
+        assert!(r.is_model_key("self.cfg.modelId"));
+        assert!(!r.is_model_key("client.videos.model_id"));
+        assert!(!r.is_model_key("settings.speech.model"));
+        assert!(!r.is_model_key("client.models"));
+        assert!(r.is_model_key("data.model"));
+        assert!(!r.is_model_key("self.mock_model.name"));
         assert!(
             !r.is_model_key("ENGINE"),
             "Django's database ENGINE is not a model"

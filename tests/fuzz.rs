@@ -302,8 +302,8 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 /// reads on as code), a limit name and its `=` or `:` on different lines, a conditional limit
 /// value, a limit whose value is a name in a file another token brings in, a name that only
 /// loses its separators to a limit's (`max_-tokens`), a Kubernetes entry whose name starts
-/// with a byte that is not UTF-8, and a file with invalid UTF-8 inside a body an outline would
-/// blank.
+/// with a byte that is not UTF-8, a file with invalid UTF-8 or a syntax error inside a body an
+/// outline would blank, a docstring glued to a name, and a model key written as a dotted path.
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
@@ -431,6 +431,30 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             ".env",
             Lang::Env,
             b"OPENAI_M-ODEL=gptb5.4\n".to_vec(),
+        ),
+        // A docstring glued to a name: its closing quotes must not open a string that runs
+        // over the call below.
+        (
+            "glued-docstring.py",
+            Lang::Python,
+            b"def ask(qu\"\"\"Asks claude-haiku-4-5 nothing.\"\"\"\n    client.messages.create(\n        model=\"claude-sonnet-4-6\",\n        max_tokens=900,\n    )\n\ndef other():\n    \"\"\"Other.\"\"\"\n"
+                .to_vec(),
+        ),
+        // A syntax error inside a body the outline blanks, which the whole file's parse
+        // carries over the call around it.
+        ("blanked-error.test.ts", Lang::TypeScript, {
+            let mut b = padding.clone().into_bytes();
+            b.extend_from_slice(
+                b"it('x', async () => {\n  await generateText({\n    model: pickModel({ t    ier: 'fast' }) || 'acme-fallback-2',\n    maxOutputTokens: 256,\n  });\n});\n",
+            );
+            b.extend_from_slice(padding.as_bytes());
+            b
+        }),
+        // A model key written as a dotted path, with a non-text word before its last part.
+        (
+            "members.py",
+            Lang::Python,
+            b"client.videos.cre_model_id = \"dm_01j0pb465keqmatq9k83dthx34\"\nclient.deployment_id = \"acme-7-prod\"\n".to_vec(),
         ),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();

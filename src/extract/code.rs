@@ -521,7 +521,9 @@ impl<'t, 'c> Walk<'t, 'c> {
                 // `settings.max_tokens = 2000`: a limit given to an object built elsewhere, so
                 // it binds to no model (its scope is its own).
                 self.push_pair(at, member, true, v, n, None, shape);
-            } else if self.rules.is_model_key_with(member, &self.key_buf)
+            } else if self
+                .written_key(member)
+                .is_some_and(|key| self.rules.is_model_key(key))
                 && !self.is(self.syntax.identifiers, self.peel(v))
             {
                 // `self.model_id = "…"`: read wherever the same member is passed
@@ -785,6 +787,18 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     /// The name of the member an assignment target names: `max_tokens` in
     /// `settings.max_tokens` or `params["max_tokens"]`.
+    /// The key of the member named `member` (a part of the file's text) as written, read the
+    /// way the prefilter reads one ([`crate::prefilter::key_span`]): `client.videos.model_id`
+    /// of `client.videos.model_id = …`, `.model` of `clients["video"].model = …`.
+    fn written_key(&self, member: &'t str) -> Option<&'t str> {
+        let at = (member.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        if member.is_empty() || at + member.len() > self.text.len() {
+            return None;
+        }
+        self.text
+            .get(crate::prefilter::key_span(self.text.as_bytes(), at))
+    }
+
     fn member_name(&self, target: Node<'t>) -> Option<&'t str> {
         let &(_, field) = self.syntax.members.iter().find(|m| m.0 == target.kind())?;
         let name = target.child_by_field_name(field)?;

@@ -121,15 +121,26 @@ impl Extractor {
     }
 
     /// Facts of one file. Never panics on any input text.
-    /// `hits` (from [`crate::prefilter::Prefilter::scan`]) lets the walk skip expressions that
-    /// hold none, and a JavaScript or TypeScript file be parsed from its outline; `None` parses
-    /// the whole file and walks every node.
+    ///
+    /// `hits` are the prefilter's (from [`crate::prefilter::Prefilter::scan`] on `text`). With
+    /// `guided`, they let the walk skip expressions that hold none, and a JavaScript,
+    /// TypeScript, Python or JSON file be parsed from its outline (see `skeleton`): the scan's
+    /// path. Without, the file is parsed whole and every node walked: what the scan is checked
+    /// against.
+    ///
+    /// Either way, a file whose whole parse has a syntax error is read from its outline when
+    /// the outline parses cleanly and can stand for it: the error then sits in a body that
+    /// holds nothing to report, and blanking it keeps tree-sitter's recovery from spreading it
+    /// to the code around (`{ t ier: 'fast' }` in a mock must not swallow the call below). This
+    /// is also what keeps the two paths equal on broken files, as the scan's path never sees
+    /// an error in a body its outline blanks.
     pub fn extract(
         &mut self,
         lang: Lang,
         text: &str,
         cx: &Context,
-        hits: Option<&crate::prefilter::Hits>,
+        hits: &crate::prefilter::Hits,
+        guided: bool,
     ) -> FileFacts {
         let mut facts = match lang.syntax() {
             None if lang == Lang::Dockerfile => dockerfile::extract(text, cx),
@@ -143,19 +154,26 @@ impl Extractor {
                     let _ = p.set_language(&language);
                     (p, crate::lang::Roles::new(syntax, &language))
                 });
-                // A JavaScript, TypeScript, Python or JSON file is read from its outline when
-                // that can stand for it; see `skeleton`.
-                let outline =
-                    hits.and_then(|h| Skeleton::new(text, lang, h, |v| cx.is_model_text(v), sizes));
-                let offsets = hits.map(|h| &h.offsets[..]);
-                let facts = outline
-                    .and_then(|o| code::read(parser, syntax, roles, text, cx, offsets, Some(&o)));
-                match facts {
-                    Some(facts) => {
+                let offsets = guided.then_some(&hits.offsets[..]);
+                let whole = match guided {
+                    true => None,
+                    false => Some(code::extract(parser, syntax, roles, text, cx, None)),
+                };
+                let outlined = match &whole {
+                    Some(whole) if !whole.had_syntax_errors => None,
+                    _ => Skeleton::new(text, lang, hits, |v| cx.is_model_text(v), sizes).and_then(
+                        |o| code::read(parser, syntax, roles, text, cx, offsets, Some(&o)),
+                    ),
+                };
+                match (outlined, whole) {
+                    (Some(mut facts), whole) => {
                         self.outlined += 1;
+                        // The whole parse, when there was one, saw the error the outline hides.
+                        facts.had_syntax_errors = whole.is_some();
                         facts
                     }
-                    None => code::extract(parser, syntax, roles, text, cx, offsets),
+                    (None, Some(whole)) => whole,
+                    (None, None) => code::extract(parser, syntax, roles, text, cx, offsets),
                 }
             }
         };
@@ -330,8 +348,8 @@ mod tests {
                 continue;
             }
             tried += 1;
-            let expected = whole.extract(lang, &text, &cx, None);
-            let got = outlined.extract(lang, &text, &cx, Some(&hits));
+            let expected = whole.extract(lang, &text, &cx, &hits, false);
+            let got = outlined.extract(lang, &text, &cx, &hits, true);
             assert_eq!(
                 format!("{got:#?}"),
                 format!("{expected:#?}"),
@@ -356,7 +374,7 @@ mod tests {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let hits = prefilter.scan(&cx, Lang::TypeScript, text.as_bytes());
         let mut ex = Extractor::new();
-        let facts = ex.extract(Lang::TypeScript, &text, &cx, Some(&hits));
+        let facts = ex.extract(Lang::TypeScript, &text, &cx, &hits, true);
         assert_eq!(ex.outlined, 1);
         let names: Vec<&str> = facts.refs.iter().map(|r| r.text.as_str()).collect();
         // `acme-mock-7` sits in a mock (`const mock = { response: { modelId: … } }`): no site,
