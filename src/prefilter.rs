@@ -525,11 +525,22 @@ impl<'b> Text<'b> {
 /// Comments and triple-quoted strings of Python source, in order. A tokenizer for just what
 /// matters here: strings (single or triple quotes, backslash escapes, any prefix) are skipped
 /// whole, so a `#` or quote inside one is never mistaken for a comment or a string start.
+///
+/// A backtick in code is a syntax error in Python 3 that tree-sitter's Python grammar reads as
+/// the quote of a Python 2 string, so a `#` after it may be no comment to the parser: nothing
+/// from the first such backtick on is taken for prose, which only ever hides hits.
 fn python_prose(bytes: &[u8]) -> Vec<Prose> {
     let mut out = Vec::new();
     let mut i = 0;
+    let mut tick = memchr::memchr(b'`', bytes);
     while let Some(at) = memchr::memchr3(b'#', b'"', b'\'', &bytes[i..]) {
         let start = i + at;
+        if tick.is_some_and(|t| t < i) {
+            tick = memchr::memchr(b'`', &bytes[i..]).map(|t| i + t);
+        }
+        if tick.is_some_and(|t| t < start) {
+            return out;
+        }
         let q = bytes[start];
         if q == b'#' {
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |e| start + e);
@@ -659,7 +670,9 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// After a model key in code (`model=`, `model: `): a quoted literal, an environment lookup, or
 /// a fallback to a literal within the statement's next three lines (`fields?.model ?? "x-7"`,
-/// `args.model or 'x-7'`). `is_model` judges the literal starting at an offset.
+/// `args.model or 'x-7'`), a later argument or a `default=` included, as a lookup's default is
+/// one (`env.get('EDGE_MODEL', 'x-7')`, `cfg.get("model", default="x-7")`). `is_model` judges
+/// the literal starting at an offset.
 fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool {
     let literal = |at: usize| {
         let quotes = bytes[at..]
@@ -689,6 +702,21 @@ fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool
                     return false;
                 }
                 0
+            }
+            b',' => 1,
+            b'd' if bytes[i..].starts_with(b"default")
+                && !bytes[..i]
+                    .last()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') =>
+            {
+                let eq = bytes[i + 7..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_whitespace())
+                    .count();
+                match bytes.get(i + 7 + eq) {
+                    Some(b'=' | b':') => 8 + eq,
+                    _ => 0,
+                }
             }
             b'|' if bytes.get(i + 1) == Some(&b'|') => 2,
             b'?' if bytes.get(i + 1) == Some(&b'?') => 2,

@@ -303,7 +303,8 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 /// value, a limit whose value is a name in a file another token brings in, a name that only
 /// loses its separators to a limit's (`max_-tokens`), a Kubernetes entry whose name starts
 /// with a byte that is not UTF-8, a file with invalid UTF-8 or a syntax error inside a body an
-/// outline would blank, a docstring glued to a name, and a model key written as a dotted path.
+/// outline would blank, a docstring glued to a name, a model key written as a dotted path, a
+/// lookup's default, and a backtick in Python.
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
@@ -455,6 +456,25 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             "members.py",
             Lang::Python,
             b"client.videos.cre_model_id = \"dm_01j0pb465keqmatq9k83dthx34\"\nclient.deployment_id = \"acme-7-prod\"\n".to_vec(),
+        ),
+        // A model the catalog does not know, as a lookup's default: the file's only hit.
+        (
+            "env-default.ts",
+            Lang::TypeScript,
+            b"export const fromEnv = { model: env.get('EDGE_MODEL', 'acme-env-4') }\n".to_vec(),
+        ),
+        // A backtick, which the Python grammar takes for a quote, before a `#`.
+        (
+            "backtick.py",
+            Lang::Python,
+            b"client.create(mo`del=\"x\")  #`del=\"gpt-5.5-pro\")  # never\n".to_vec(),
+        ),
+        // A name the parser reads as a key after a syntax error (`7.` is a number), whose
+        // written key holds a non-text word.
+        (
+            "float-member.py",
+            Lang::Python,
+            b"settings.speechacme-7.model = \"acme-voice-2\"\n".to_vec(),
         ),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();

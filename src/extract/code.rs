@@ -451,7 +451,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             }
         }
         let is_limit = self.rules.is_limit_param(key);
-        let model = self.rules.is_model_key_with(key, &self.key_buf)
+        let model = self.is_model_key(key)
             || (self.rules.is_provider_id_key(&self.key_buf) && self.names_provider_model(v));
         if is_limit || model {
             let scope = at.stack.last().copied().unwrap_or(at.n);
@@ -496,14 +496,15 @@ impl<'t, 'c> Walk<'t, 'c> {
     fn visit_assignment(&mut self, at: &At<'_, 't>, k: Node<'t>, v: Node<'t>) -> Option<Shape> {
         let (n, stack, shape, roles) = (at.n, at.stack, at.shape, at.roles);
         if roles.identifier.get(usize::from(k.kind_id())) == Some(&true) {
-            let name = self.src(k).to_string();
+            let written = self.src(k);
+            let name = written.to_string();
             crate::rules::normalize_into(&mut self.key_buf, &name);
             // A name says what data it holds (`metadata = {…}`), not what a call it stores
             // sends: `raw_response = client.messages.create(model=…)` is a request.
             let stores_call = self.callee(self.peel(v)).is_some();
             let shape =
                 shape.or_else(|| self.shapes.of_key(&self.key_buf).filter(|_| !stores_call));
-            let top_level = self.rules.is_model_key_with(&name, &self.key_buf)
+            let top_level = self.is_model_key(written)
                 && !stack
                     .iter()
                     .any(|a| FUNCTION_DEFINITIONS.contains(&a.kind()));
@@ -787,16 +788,29 @@ impl<'t, 'c> Walk<'t, 'c> {
 
     /// The name of the member an assignment target names: `max_tokens` in
     /// `settings.max_tokens` or `params["max_tokens"]`.
-    /// The key of the member named `member` (a part of the file's text) as written, read the
-    /// way the prefilter reads one ([`crate::prefilter::key_span`]): `client.videos.model_id`
-    /// of `client.videos.model_id = …`, `.model` of `clients["video"].model = …`.
-    fn written_key(&self, member: &'t str) -> Option<&'t str> {
-        let at = (member.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
-        if member.is_empty() || at + member.len() > self.text.len() {
+    /// The key `key` (a part of the file's text) as written, read the way the prefilter reads
+    /// one ([`crate::prefilter::key_span`] at its last byte): `client.videos.model_id` of
+    /// `client.videos.model_id = …`, `.model` of `clients["video"].model = …`, and
+    /// `speech-7.model` where a syntax error leaves the name `model` after `speech-7.`.
+    fn written_key(&self, key: &'t str) -> Option<&'t str> {
+        let at = (key.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        if key.is_empty() || at + key.len() > self.text.len() {
             return None;
         }
-        self.text
-            .get(crate::prefilter::key_span(self.text.as_bytes(), at))
+        self.text.get(crate::prefilter::key_span(
+            self.text.as_bytes(),
+            at + key.len() - 1,
+        ))
+    }
+
+    /// Whether `key` (a part of the file's text, normalized in `self.key_buf`) is a model
+    /// key, both as extraction reads it and as written ([`Walk::written_key`]): what the
+    /// prefilter looks at must say so too, so that it never drops what extraction keeps.
+    fn is_model_key(&self, key: &'t str) -> bool {
+        self.rules.is_model_key_with(key, &self.key_buf)
+            && self
+                .written_key(key)
+                .is_none_or(|written| written == key || self.rules.is_model_key(written))
     }
 
     fn member_name(&self, target: Node<'t>) -> Option<&'t str> {
