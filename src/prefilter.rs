@@ -620,8 +620,9 @@ fn in_comment(lang: Lang, bytes: &[u8], at: usize, closed: impl Fn() -> bool) ->
             {
                 return false;
             }
+            // A `*/` before `at` may close a block comment still open above (`//*/ code`).
             if line.starts_with(b"//") {
-                return true;
+                return !contains(line, b"*/");
             }
             // A line of a `/* … */` block: it, or the run of ` * ` lines above it, starts at a
             // `/*` line, with no `*/` on the way (not a multiplication or a generator method

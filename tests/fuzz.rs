@@ -304,7 +304,7 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 /// loses its separators to a limit's (`max_-tokens`), a Kubernetes entry whose name starts
 /// with a byte that is not UTF-8, a file with invalid UTF-8 or a syntax error inside a body an
 /// outline would blank, a docstring glued to a name, a model key written as a dotted path, a
-/// lookup's default, and a backtick in Python.
+/// lookup's default, a backtick in Python, and a `//` line that closes a block comment.
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
@@ -456,6 +456,12 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             "members.py",
             Lang::Python,
             b"client.videos.cre_model_id = \"dm_01j0pb465keqmatq9k83dthx34\"\nclient.deployment_id = \"acme-7-prod\"\n".to_vec(),
+        ),
+        // A `//` line whose `*/` closes a block comment left open above.
+        (
+            "reopened.ts",
+            Lang::TypeScript,
+            b"/**\n * Example.\n \x01/\nimport { x } from \"./x\";\n//*/ generateText({ model: \"claude-sonnet-4-5\", maxOutputTokens: 512 })\n".to_vec(),
         ),
         // A model the catalog does not know, as a lookup's default: the file's only hit.
         (
