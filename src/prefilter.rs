@@ -895,8 +895,9 @@ fn expression_readable<'f>(file: &'f [u8], rest: &'f [u8], seen: &mut Vec<&'f [u
 }
 
 /// The expression at the start of `rest`: to the end of its line, or further while brackets
-/// are open or an operator carries it to the next line (`x\n  ? a\n  : 1024`), and never past
-/// the `,` `;` or closing bracket that ends it; at most [`LINE_WINDOW`] bytes.
+/// are open, nothing came yet (`MAX =\n  Number(…)`), or an operator carries it to the next
+/// line (`x\n  ? a\n  : 1024`), and never past the `,` `;` or closing bracket that ends it; at
+/// most [`LINE_WINDOW`] bytes.
 fn expression(rest: &[u8]) -> &[u8] {
     const CARRY: &[u8] = b"?:|&+-*/=.\\";
     let rest = &rest[..rest.len().min(LINE_WINDOW)];
@@ -910,7 +911,7 @@ fn expression(rest: &[u8]) -> &[u8] {
             b'\n' if depth == 0 => {
                 let before = rest[..i].iter().rev().find(|b| !b.is_ascii_whitespace());
                 let after = rest[i..].iter().find(|b| !b.is_ascii_whitespace());
-                let carried = before.is_some_and(|b| CARRY.contains(b) && *b != b'.')
+                let carried = before.is_none_or(|b| CARRY.contains(b) && *b != b'.')
                     || after.is_some_and(|b| CARRY.contains(b) && *b != b'=' && *b != b'\\');
                 if !carried {
                     return &rest[..i];

@@ -304,7 +304,8 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 /// loses its separators to a limit's (`max_-tokens`), a Kubernetes entry whose name starts
 /// with a byte that is not UTF-8, a file with invalid UTF-8 or a syntax error inside a body an
 /// outline would blank, a docstring glued to a name, a model key written as a dotted path, a
-/// lookup's default, a backtick in Python, and a `//` line that closes a block comment.
+/// lookup's default, a backtick in Python, a `//` line that closes a block comment, and a
+/// limit's value on the line after its `=`.
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
@@ -456,6 +457,17 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             "members.py",
             Lang::Python,
             b"client.videos.cre_model_id = \"dm_01j0pb465keqmatq9k83dthx34\"\nclient.deployment_id = \"acme-7-prod\"\n".to_vec(),
+        ),
+        // A limit's value that starts on the line after its `=`.
+        (
+            "next-line.py",
+            Lang::Python,
+            b"LIMIT_MAX_TOKENS =\r int(os.getenv(\"LIMIT_MAX_TOKENS\", \"2000\"))\n\ndef run(args):\n    return client.create(model=args.model, max_tokens=LIMIT_MAX_TOKENS)\n".to_vec(),
+        ),
+        (
+            "next-line.ts",
+            Lang::TypeScript,
+            b"const MAX_TOKENS =\n  Number(process.env.X ?? 4000);\nexport const run = (m) => generateText({ model: m, maxOutputTokens: MAX_TOKENS });\n".to_vec(),
         ),
         // A `//` line whose `*/` closes a block comment left open above.
         (
