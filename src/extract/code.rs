@@ -1673,11 +1673,19 @@ pub(crate) fn unquote(raw: &str) -> Option<&str> {
 
 /// `8000`, `8_000`, `8e3`, `0x1F40`, `8000.0`: an integer, or `None`.
 pub(crate) fn parse_int(raw: &str) -> Option<u64> {
-    let t: String = raw
-        .trim()
-        .chars()
-        .filter(|&c| c != '_' && c != '\'')
-        .collect();
+    let raw = raw.trim();
+    // A digit separator stands between two digits (or after a base prefix, `0x_1F40`), as in
+    // Python and JavaScript: `"_000"` is no number to `int()`.
+    let b = raw.as_bytes();
+    let separated = |i: usize| {
+        i > 0
+            && b[i - 1].is_ascii_alphanumeric()
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if (0..b.len()).any(|i| matches!(b[i], b'_' | b'\'') && !separated(i)) {
+        return None;
+    }
+    let t: String = raw.chars().filter(|&c| c != '_' && c != '\'').collect();
     let t = t.trim_end_matches(['n', 'L', 'l', 'u', 'U']);
     if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         return u64::from_str_radix(hex, 16).ok();
@@ -1745,6 +1753,9 @@ mod tests {
     fn integers_in_every_spelling() {
         assert_eq!(parse_int("8000"), Some(8000));
         assert_eq!(parse_int("8_000"), Some(8000));
+        assert_eq!(parse_int("_000"), None);
+        assert_eq!(parse_int("8__000"), None);
+        assert_eq!(parse_int("8000_"), None);
         assert_eq!(parse_int("0x1F40"), Some(8000));
         assert_eq!(parse_int("8e3"), Some(8000));
         assert_eq!(parse_int("8000.0"), Some(8000));
