@@ -683,6 +683,12 @@ fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool
             .count();
         quotes > 0 && is_model(at + quotes)
     };
+    // A value in parentheses: `model=("x-7")`.
+    let at = at
+        + bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace() || **b == b'(')
+            .count();
     let rest = &bytes[at..];
     let lookup = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
     if literal(at)
