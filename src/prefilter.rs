@@ -76,14 +76,19 @@ impl Keys {
         // `model=os.getenv(…)`, `model: fields?.model || "acme-7"` (over up to three lines).
         // `model_name="page"` in a Django migration is not, and such files are not parsed.
         let words = ExtractRules::get().model_key_words();
-        let key = format!(r#"(?i-u)(?:{})[a-z_.-]*["']?\s*"#, words.join("|"));
+        // Comments may stand around the `=` or `:` (`model  # the default\n= "x-7"`).
+        let comments = r#"(?:(?:#[^\n]*|//[^\n]*|/\*(?s:.)*?\*/)\s*)*"#;
+        let key = format!(
+            r#"(?i-u)(?:{})[a-z_.-]*["']?\s*{comments}"#,
+            words.join("|")
+        );
         let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
         let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
         // In code, what follows the key is read by `code_value`.
         // A placeholder's default is the value: `${OPENAI_MODEL:-acme-7}` (see
         // `extract::env::placeholder_open`).
         let placeholder = r#"(?:\$\{[a-z0-9_]+:?-)*"#;
-        let code = format!(r#"{key}{annotation}[:=]\s*"#);
+        let code = format!(r#"{key}{annotation}[:=]\s*{comments}"#);
         let config = format!(r#"{key}[:=]\s*["']?{placeholder}(?P<value>{versioned})"#);
         // A Dockerfile also writes `ENV OPENAI_MODEL acme-7`.
         let dockerfile = format!(r#"{key}[:=]?\s*["']?{placeholder}(?P<value>{versioned})"#);
@@ -346,15 +351,9 @@ impl Prefilter {
             {
                 return false;
             }
-            // Any white space, line breaks too: `max_tokens\n    =512` inside parentheses.
-            let space = |from: usize| {
-                rest.get(from..).map_or(0, |r| {
-                    r.iter()
-                        .take(MAX_GAP)
-                        .take_while(|b| b.is_ascii_whitespace())
-                        .count()
-                })
-            };
+            // Any white space, line breaks and comments too: `max_tokens\n    =512` inside
+            // parentheses.
+            let space = |from: usize| rest.get(from..).map_or(0, trivia);
             let quote = usize::from(matches!(rest.first(), Some(b'"' | b'\'')));
             // A subscript: `params["max_tokens"] = 500`, its `]` perhaps on a line of its own.
             let bracket = quote + space(quote);
@@ -428,6 +427,39 @@ impl Prefilter {
 /// The most white space read between a limit's name and its `=` or `:`; a parser reads any,
 /// and real code has a few spaces or a line break and indentation.
 const MAX_GAP: usize = 4096;
+
+/// How many bytes of white space and comments (`# …`, `// …`, `/* … */`) start `rest`: what a
+/// parser skips between a key, its `=` or `:` and its value (`max_tokens  # the cap\n=1000`).
+/// At most [`MAX_GAP`] bytes of white space, and comments closed within [`LINE_WINDOW`] bytes.
+/// Both comment styles are skipped in every language: skipping more only lets more through.
+fn trivia(rest: &[u8]) -> usize {
+    let mut i = 0;
+    let mut space = 0;
+    while let Some(&b) = rest.get(i) {
+        let window = &rest[i..rest.len().min(i + LINE_WINDOW)];
+        let comment = match b {
+            b if b.is_ascii_whitespace() => {
+                space += 1;
+                if space > MAX_GAP {
+                    break;
+                }
+                i += 1;
+                continue;
+            }
+            b'#' => memchr::memchr(b'\n', window),
+            b'/' if window.get(1) == Some(&b'/') => memchr::memchr(b'\n', window),
+            b'/' if window.get(1) == Some(&b'*') => {
+                memchr::memmem::find(&window[2..], b"*/").map(|e| e + 4)
+            }
+            _ => None,
+        };
+        match comment {
+            Some(len) => i += len,
+            None => break,
+        }
+    }
+    i
+}
 
 /// A file's bytes with what the prefilter learns about them on demand.
 struct Text<'b> {
@@ -773,10 +805,17 @@ enum Value<'f> {
 }
 
 fn value_at(rest: &[u8]) -> Value<'_> {
-    let skip = rest
-        .iter()
-        .take_while(|b| b.is_ascii_whitespace() || **b == b'(')
-        .count();
+    let mut skip = 0;
+    loop {
+        let from = skip;
+        skip += trivia(&rest[skip..]);
+        while rest.get(skip) == Some(&b'(') {
+            skip += 1;
+        }
+        if skip == from {
+            break;
+        }
+    }
     let mut v = &rest[skip..];
     if let Some(b'"' | b'\'' | b'`') = v.first() {
         v = &v[1..];

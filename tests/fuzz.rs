@@ -305,8 +305,8 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 /// with a byte that is not UTF-8, a file with invalid UTF-8 or a syntax error inside a body an
 /// outline would blank, a docstring glued to a name, a model key written as a dotted path, a
 /// lookup's default, a backtick in Python, a `//` line that closes a block comment, and a
-/// limit's value on the line after its `=`, a digit separator before any digit, and a model in
-/// parentheses.
+/// limit's value on the line after its `=`, a digit separator before any digit, a model in
+/// parentheses, and comments around a key's `=`.
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
@@ -469,6 +469,17 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             "next-line.ts",
             Lang::TypeScript,
             b"const MAX_TOKENS =\n  Number(process.env.X ?? 4000);\nexport const run = (m) => generateText({ model: m, maxOutputTokens: MAX_TOKENS });\n".to_vec(),
+        ),
+        // Comments between a key, its `=` or `:` and its value.
+        (
+            "comments.py",
+            Lang::Python,
+            b"client.create(\n    model  # the model\n    =\"acme-x-9\",\n    max_tokens\t# the cap\n    =1000,\n)\n".to_vec(),
+        ),
+        (
+            "comments.ts",
+            Lang::TypeScript,
+            b"generateText({\n  model: // the model\n    \"acme-x-9\",\n  maxOutputTokens /* cap */ : 1000,\n});\n".to_vec(),
         ),
         // A model in parentheses, unknown to the catalog.
         (

@@ -204,8 +204,9 @@ fn weigh(src: &[u8], end: usize, is_model: &impl Fn(&str) -> bool) -> Weight {
     match src.get(i) {
         Some(b':') if src.get(i + 1) != Some(&b':') => {}
         Some(b'=') if !matches!(src.get(i + 1), Some(b'=' | b'>')) => {}
-        // A typed declaration: `model?: string = …`.
-        Some(b'?' | b'!') => return Weight::Something,
+        // A typed declaration: `model?: string = …`; or a line break or a comment before the
+        // `=` (`model  # the default\n= "x-7"`), not read here.
+        Some(b'?' | b'!' | b'\n' | b'\r' | b'#' | b'/') => return Weight::Something,
         // The name used, not given a value.
         _ => return Weight::Nothing,
     }
