@@ -76,8 +76,9 @@ impl Keys {
         // `model=os.getenv(…)`, `model: fields?.model || "acme-7"` (over up to three lines).
         // `model_name="page"` in a Django migration is not, and such files are not parsed.
         let words = ExtractRules::get().model_key_words();
-        // Comments may stand around the `=` or `:` (`model  # the default\n= "x-7"`).
-        let comments = r#"(?:(?:#[^\n]*|//[^\n]*|/\*(?s:.)*?\*/)\s*)*"#;
+        // Comments may stand around the `=` or `:` (`model  # the default\n= "x-7"`), a block
+        // comment on one line and without a `*` (each match must end within its line).
+        let comments = r#"(?:(?:#[^\n]*|//[^\n]*|/\*[^*\n]*\*/)\s*)*"#;
         let key = format!(
             r#"(?i-u)(?:{})[a-z_.-]*["']?\s*{comments}"#,
             words.join("|")
@@ -598,8 +599,10 @@ fn python_prose(bytes: &[u8]) -> Vec<Prose> {
                 None => break bytes.len(),
                 Some(b'\\') => j += 2,
                 Some(&b) if b == q && (!triple || bytes[j..].starts_with(&[q, q, q])) => break j,
-                // An unterminated one-line string ends at the line's end.
-                Some(b'\n') if !triple => break j,
+                // An unterminated one-line string is a syntax error, which the parser may
+                // recover from by reading the string on over the lines below: nothing after it
+                // is taken for prose.
+                Some(b'\n') if !triple => return out,
                 Some(_) => j += 1,
             }
         };
@@ -882,18 +885,17 @@ fn assigned<'f>(file: &'f [u8], name: &'f [u8], seen: &mut Vec<&'f [u8]>) -> boo
         if rest.first().is_some_and(|&b| word(b)) {
             return false;
         }
-        let rest_line = &rest[..rest.len().min(LINE_WINDOW)];
-        let line = &rest_line[..memchr::memchr(b'\n', rest_line).unwrap_or(rest_line.len())];
-        let gap = line
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\t'))
-            .count();
-        match line.get(gap) {
-            Some(b'=') if !matches!(line.get(gap + 1), Some(b'=' | b'>')) => {
+        // White space, line breaks and comments before the `=` (`const LIMIT\n  = 1200`).
+        let gap = trivia(rest);
+        match rest.get(gap) {
+            Some(b'=') if !matches!(rest.get(gap + 1), Some(b'=' | b'>')) => {
                 readable(file, &rest[gap + 1..], seen)
             }
             Some(b':') => {
-                annotated_value(&line[gap + 1..]).is_some_and(|v| readable(file, v, seen))
+                let after = &rest[gap + 1..];
+                let after = &after[..after.len().min(LINE_WINDOW)];
+                let line = &after[..memchr::memchr(b'\n', after).unwrap_or(after.len())];
+                annotated_value(line).is_some_and(|v| readable(file, v, seen))
             }
             _ => false,
         }

@@ -306,7 +306,8 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 /// outline would blank, a docstring glued to a name, a model key written as a dotted path, a
 /// lookup's default, a backtick in Python, a `//` line that closes a block comment, and a
 /// limit's value on the line after its `=`, a digit separator before any digit, a model in
-/// parentheses, and comments around a key's `=`.
+/// parentheses, comments around a key's `=`, a constant's `=` on the line below, and a string
+/// left open at a line's end.
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
@@ -469,6 +470,19 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             "next-line.ts",
             Lang::TypeScript,
             b"const MAX_TOKENS =\n  Number(process.env.X ?? 4000);\nexport const run = (m) => generateText({ model: m, maxOutputTokens: MAX_TOKENS });\n".to_vec(),
+        ),
+        // A constant whose `=` is on the line below its name, read through a limit.
+        (
+            "split-constant.ts",
+            Lang::TypeScript,
+            b"const LIMIT\r = 1200;\nexport const ask = () => generateText({ model: pick(), maxOutputTokens: LIMIT,[ x });\n".to_vec(),
+        ),
+        // A string left open at the end of a line, before a comment the parser may read as
+        // part of it.
+        (
+            "open-string.py",
+            Lang::Python,
+            b"def is_reasoning(name):\"\n    # Comparisons.\n#    if name == \"o3-mini\" or name in (\" (\"o4-mini\"".to_vec(),
         ),
         // Comments between a key, its `=` or `:` and its value.
         (
@@ -796,7 +810,25 @@ fn mutated_files_report_the_same_with_and_without_the_prefilter() {
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
     let dump = std::env::var_os("COSTLINT_FUZZ_DUMP").map(PathBuf::from);
-    let mut runner = TestRunner::deterministic();
+    // `COSTLINT_MUTATED_SEED=N` draws another sequence, to look at other files in another
+    // process; unset, the sequence `cargo test` and the long form check.
+    let mut runner = match std::env::var("COSTLINT_MUTATED_SEED")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        Some(seed) => {
+            let mut bytes = [0u8; 32];
+            bytes[..8].copy_from_slice(&seed.to_le_bytes());
+            TestRunner::new_with_rng(
+                Config::default(),
+                proptest::test_runner::TestRng::from_seed(
+                    proptest::test_runner::RngAlgorithm::ChaCha,
+                    &bytes,
+                ),
+            )
+        }
+        None => TestRunner::deterministic(),
+    };
     let strategy = mutated_fixture();
     let mut failures = Vec::new();
     for i in 0..count {
