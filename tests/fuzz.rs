@@ -306,8 +306,8 @@ fn every_fixture_file_reports_the_same_with_and_without_the_prefilter() {
 /// outline would blank, a docstring glued to a name, a model key written as a dotted path, a
 /// lookup's default, a backtick in Python, a `//` line that closes a block comment, and a
 /// limit's value on the line after its `=`, a digit separator before any digit, a model in
-/// parentheses, comments around a key's `=`, a constant's `=` on the line below, and a string
-/// left open at a line's end.
+/// parentheses, comments around a key's `=`, a constant's `=` on the line below, a string left
+/// open at a line's end, and a number that starts with a point.
 #[test]
 fn broken_files_report_the_same_with_and_without_the_prefilter() {
     let padding = "  it('pads the file', () => { expect(1).toBe(1); });\n".repeat(30);
@@ -501,6 +501,8 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             Lang::Python,
             b"client.chat.completions.create(model=(\"acme-x-9\"))\n".to_vec(),
         ),
+        // A value that starts with a point: no number.
+        (".env.example", Lang::Env, b"OPENAI_MAX_TOKENS=.000\r\n".to_vec()),
         // A separator that stands before any digit: no number.
         (
             "separator.py",

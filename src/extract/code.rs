@@ -1682,7 +1682,10 @@ pub(crate) fn parse_int(raw: &str) -> Option<u64> {
             && b[i - 1].is_ascii_alphanumeric()
             && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
     };
-    if (0..b.len()).any(|i| matches!(b[i], b'_' | b'\'') && !separated(i)) {
+    // A number starts with a digit or a sign: `.000` is a member access or no number.
+    if (0..b.len()).any(|i| matches!(b[i], b'_' | b'\'') && !separated(i))
+        || b.first() == Some(&b'.')
+    {
         return None;
     }
     let t: String = raw.chars().filter(|&c| c != '_' && c != '\'').collect();
@@ -1756,6 +1759,7 @@ mod tests {
         assert_eq!(parse_int("_000"), None);
         assert_eq!(parse_int("8__000"), None);
         assert_eq!(parse_int("8000_"), None);
+        assert_eq!(parse_int(".000"), None);
         assert_eq!(parse_int("0x1F40"), Some(8000));
         assert_eq!(parse_int("8e3"), Some(8000));
         assert_eq!(parse_int("8000.0"), Some(8000));
