@@ -1153,7 +1153,16 @@ mod tests {
                 "f(max_tokens=int(os.environ['N']))",
                 "def f(max_completion_tokens: int | None = None): ...",
                 "x = {'max_tokens': None}",
+            ],
+        );
+        // A value may start on the line after the key (`{'max_tokens':\n    int(x or 500)}`),
+        // so a `case` line that ends in one lets the file through; extraction finds nothing.
+        pf.expect(
+            true,
+            Lang::Python,
+            &[
                 "case 'max_tokens':\n    return 1",
+                "x = {'max_tokens':\n    int(n or 500)}",
             ],
         );
         pf.expect(
