@@ -786,8 +786,6 @@ impl<'t, 'c> Walk<'t, 'c> {
         ))
     }
 
-    /// The name of the member an assignment target names: `max_tokens` in
-    /// `settings.max_tokens` or `params["max_tokens"]`.
     /// The key `key` (a part of the file's text) as written, read the way the prefilter reads
     /// one ([`crate::prefilter::key_span`] at its last byte): `client.videos.model_id` of
     /// `client.videos.model_id = …`, `.model` of `clients["video"].model = …`, and
@@ -813,6 +811,8 @@ impl<'t, 'c> Walk<'t, 'c> {
                 .is_none_or(|written| written == key || self.rules.is_model_key(written))
     }
 
+    /// The name of the member an assignment target names: `max_tokens` in
+    /// `settings.max_tokens` or `params["max_tokens"]`.
     fn member_name(&self, target: Node<'t>) -> Option<&'t str> {
         let &(_, field) = self.syntax.members.iter().find(|m| m.0 == target.kind())?;
         let name = target.child_by_field_name(field)?;
