@@ -707,8 +707,9 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// After a model key in code (`model=`, `model: `): a quoted literal, an environment lookup, or
 /// a fallback to a literal within the statement's next three lines (`fields?.model ?? "x-7"`,
 /// `args.model or 'x-7'`), a later argument or a `default=` included, as a lookup's default is
-/// one (`env.get('EDGE_MODEL', 'x-7')`, `cfg.get("model", default="x-7")`). `is_model` judges
-/// the literal starting at an offset.
+/// one (`env.get('EDGE_MODEL', 'x-7')`, `cfg.get("model", default="x-7")`), and so is a literal
+/// after an `=` (`model: Literal["fast"] = "x-7"`). `is_model` judges the literal starting at
+/// an offset.
 fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool {
     let literal = |at: usize| {
         let quotes = bytes[at..]
@@ -746,6 +747,15 @@ fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool
                 0
             }
             b',' => 1,
+            // An annotation the key pattern does not read, before the default:
+            // `model: Literal["fast"] = "x-7"`, `model: "str" = "x-7"`; not `==`, `=>`, `<=`.
+            b'=' if !matches!(bytes.get(i + 1), Some(b'=' | b'>'))
+                && !bytes[..i]
+                    .last()
+                    .is_some_and(|b| matches!(b, b'=' | b'!' | b'<' | b'>')) =>
+            {
+                1
+            }
             b'd' if bytes[i..].starts_with(b"default")
                 && !bytes[..i]
                     .last()

@@ -534,6 +534,24 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             Lang::Python,
             b"settings.speechacme-7.model = \"acme-voice-2\"\n".to_vec(),
         ),
+        // A parameter with two annotations: the parser recovers the default for `modmodel`.
+        (
+            "two-annotations.pyi",
+            Lang::Python,
+            b"def ask(prompt: str, modmodel: el: str = \"acme-stub-5.4\") -> str: ...\n"
+                .to_vec(),
+        ),
+        // Valid code of the same kind: annotations the prefilter's key pattern does not read.
+        (
+            "quoted-annotation.py",
+            Lang::Python,
+            b"def ask(prompt: str, model: \"str\" = \"acme-stub-5.4\") -> str: ...\n".to_vec(),
+        ),
+        (
+            "literal-annotation.py",
+            Lang::Python,
+            b"class Settings:\n    model: Literal[\"fast\"] = \"acme-cls-2\"\n".to_vec(),
+        ),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();
             b.extend_from_slice(
