@@ -708,8 +708,8 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// a fallback to a literal within the statement's next three lines (`fields?.model ?? "x-7"`,
 /// `args.model or 'x-7'`), a later argument or a `default=` included, as a lookup's default is
 /// one (`env.get('EDGE_MODEL', 'x-7')`, `cfg.get("model", default="x-7")`), and so is a literal
-/// after an `=` (`model: Literal["fast"] = "x-7"`). `is_model` judges the literal starting at
-/// an offset.
+/// after an annotation's `=` on the key's line (`model: Literal["fast"] = "x-7"`). `is_model`
+/// judges the literal starting at an offset.
 fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool {
     let literal = |at: usize| {
         let quotes = bytes[at..]
@@ -735,21 +735,43 @@ fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool
         return true;
     }
     let mut lines = 0;
+    // Still in the key's annotation: on its line, outside calls and braces, before a comma
+    // that is not in brackets (`Literal["a", "b"]`). A call's keyword argument
+    // (`model_name='page', name='x2'`) is not the key's value.
+    let mut annotation = true;
+    let mut brackets = 0u32;
     let mut i = at;
     while i < bytes.len() && i - at < 600 {
         let op = match bytes[i] {
             b';' => return false,
             b'\n' => {
+                annotation = false;
                 lines += 1;
                 if lines == 3 {
                     return false;
                 }
                 0
             }
-            b',' => 1,
+            b'[' => {
+                brackets += 1;
+                0
+            }
+            b']' => {
+                brackets = brackets.saturating_sub(1);
+                0
+            }
+            b'(' | b')' | b'{' | b'}' => {
+                annotation = false;
+                0
+            }
+            b',' => {
+                annotation = annotation && brackets > 0;
+                1
+            }
             // An annotation the key pattern does not read, before the default:
             // `model: Literal["fast"] = "x-7"`, `model: "str" = "x-7"`; not `==`, `=>`, `<=`.
-            b'=' if !matches!(bytes.get(i + 1), Some(b'=' | b'>'))
+            b'=' if annotation
+                && !matches!(bytes.get(i + 1), Some(b'=' | b'>'))
                 && !bytes[..i]
                     .last()
                     .is_some_and(|b| matches!(b, b'=' | b'!' | b'<' | b'>')) =>
@@ -1138,6 +1160,11 @@ mod tests {
             b"# we moved to gpt-4o last year\nx = 'runs on gpt-4o daily'\n"
         ));
         assert!(!pf.wants(Lang::Python, b"f\"gpt-{version}\""));
+        // A later keyword argument is not the model key's value.
+        assert!(!pf.wants(
+            Lang::Python,
+            b"migrations.AddField(model_name='page', name='llama3')\n"
+        ));
         assert!(!pf.wants(Lang::Python, b"AddField(model_name='page')"));
         assert!(!pf.wants(Lang::Yaml, b"model: page\n"));
         assert!(pf.wants(Lang::Python, b"f(max_tokens=3)"));
