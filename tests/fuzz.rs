@@ -552,6 +552,20 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             Lang::Python,
             b"class Settings:\n    model: Literal[\"fast\"] = \"acme-cls-2\"\n".to_vec(),
         ),
+        // A directive covers the next statement: a class whose last body the outline blanks,
+        // and the first statement of a body under a header the directive ends.
+        ("directive-before-class.py", Lang::Python, {
+            format!(
+                "LIMIT = 640  # costlint: ignore[all]\n\nclass Suite:\n    def test_call(self):\n        return client.create(model=\"gpt-5.4\", max_tokens=LIMIT)\n\n    def test_pad(self):\n        x = {{\n{py_dict}        }}\n        assert x\n        # done\n\n\nclient.create(model=\"gpt-5.4\", max_tokens=9)\n"
+            )
+            .into_bytes()
+        }),
+        ("directive-on-header.py", Lang::Python, {
+            format!(
+                "def helper():  # costlint: ignore[all]\n    x = {{\n{py_dict}    }}\n    return x\n\n\nclient.create(model=\"gpt-5.4\", max_tokens=100)\n"
+            )
+            .into_bytes()
+        }),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();
             b.extend_from_slice(

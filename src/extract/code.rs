@@ -1634,9 +1634,10 @@ impl<'t, 'c> Walk<'t, 'c> {
                 continue;
             }
             let span = self.span(c);
+            let parsed = self.outline.map_or(self.text, |o| o.text.as_str());
             let covers = vec![
                 line_range(self.text, c.start_byte()),
-                next_statement(self.text, root, c.end_byte()),
+                next_statement(parsed, root, c.end_byte()),
             ];
             directive::parse(body, span, covers, &mut self.facts);
         }
@@ -1709,7 +1710,8 @@ fn line_range(text: &str, at: usize) -> Range<usize> {
     start..end
 }
 
-/// Bytes of the largest node that starts on the first code line after byte `after`.
+/// Bytes of the largest node that starts on the first code line after byte `after`, up to
+/// where code resumes after it (see [`past_trivia`]); `text` is what was parsed.
 fn next_statement(text: &str, root: Node, after: usize) -> Range<usize> {
     let rest = text.get(after..).unwrap_or("");
     let mut offset = after;
@@ -1732,9 +1734,30 @@ fn next_statement(text: &str, root: Node, after: usize) -> Range<usize> {
             }
             n = p;
         }
-        return n.start_byte()..n.end_byte().max(first);
+        return n.start_byte()..past_trivia(text, root, n.end_byte()).max(first);
     }
     after..after
+}
+
+/// Where code resumes after `end` in the parsed `text`: past white space, `;` and comment
+/// nodes. A statement's range runs to there, so that it is the same whether its last body was
+/// parsed or blanked by an outline (which ends the statement at the body's stub).
+fn past_trivia(text: &str, root: Node, mut end: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        end += bytes[end.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace() || **b == b';')
+            .count();
+        match root.descendant_for_byte_range(end, end) {
+            Some(c)
+                if c.kind().contains("comment") && c.start_byte() == end && c.end_byte() > end =>
+            {
+                end = c.end_byte();
+            }
+            _ => return end.min(bytes.len()),
+        }
+    }
 }
 
 #[cfg(test)]
