@@ -1,5 +1,5 @@
 //! The outline of a JavaScript, TypeScript or Python file: the bodies that hold nothing
-//! extraction could report are blanked (every byte but line breaks becomes a space), so
+//! extraction could report are blanked (every byte but line breaks and tabs becomes a space), so
 //! tree-sitter parses the code around the prefilter's marks and the structure above them
 //! instead of the whole file. Bodies are those of braces (`js.rs`), and in Python the indented
 //! bodies of `def`, `class`, `if`… (`python.rs`).
@@ -122,7 +122,9 @@ impl<'t> Skeleton<'t> {
         let mut text = bytes.to_vec();
         for b in &bodies {
             for c in &mut text[b.range.clone()] {
-                if !matches!(*c, b'\n' | b'\r') {
+                // Tabs stay: Python's indentation counts a tab as up to eight columns, so a
+                // stub indented with spaces would leave its body.
+                if !matches!(*c, b'\n' | b'\r' | b'\t') {
                     *c = b' ';
                 }
             }
