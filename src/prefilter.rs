@@ -619,6 +619,20 @@ fn python_prose(bytes: &[u8]) -> Vec<Prose> {
     out
 }
 
+/// The contents of a Python file's triple-quoted strings as the prefilter reads them (sorted
+/// byte ranges; see `python_prose`); none in a file that holds a NUL byte, whose strings the
+/// prefilter does not trust either.
+pub(crate) fn python_long_strings(bytes: &[u8]) -> Vec<Range<usize>> {
+    if memchr::memchr(0, bytes).is_some() {
+        return Vec::new();
+    }
+    python_prose(bytes)
+        .into_iter()
+        .filter(|p| !p.comment)
+        .map(|p| p.range)
+        .collect()
+}
+
 /// Whether the name (if any) that ends at `at` is a Python string prefix (`f`, `rb`, …) or
 /// there is none.
 fn after_string_prefix(bytes: &[u8], at: usize) -> bool {

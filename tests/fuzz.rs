@@ -566,6 +566,42 @@ fn broken_files_report_the_same_with_and_without_the_prefilter() {
             )
             .into_bytes()
         }),
+        // After a syntax error tree-sitter reads a triple-quoted string on as code, with the
+        // string its scanner had opened forgotten; Python's tokenizer (and the prefilter) read
+        // a string. A mutation of `lang/python/test_outline.py`.
+        (
+            "recovered-string.py",
+            Lang::Python,
+            br#""""A Python test module as large suites write them: costlint parses its outline (indented
+    # A limit constant defined at module level in a block that holds nothing else; a call
+    # below uses it, and the whole module follows the name into this block.
+    SUMMARY_LIMIT: int = 640
+    LIMITS_READY = True
+
+
+class TestChat:
+    def test_mock_client(self):
+        mock = MagicMock()
+        mock.chat.completions.create.return_value = json.loads(json.dumps(MOCK_RESPONSE))
+        assert mock.chat.completions.create().choices
+
+    def test_mock_model_id(self):
+        response = {"model": "mock-model", "id": "id-0"}
+        assert response["model"] == "mock-model"
+
+    def test_production_call(self):
+        # c"]["body"]["text"] == "}"
+
+    @pytest.mark.parametrize("value", ["a:", "b:"])
+    def test_strings_with_colons(self, value):
+        text = """not a header:
+        """ostlint: usage calls_per_day=300 input_tokens=800
+            messages=[{"role": "user", "content": "Summarise: {ticket}"}],
+    def test_fallback_after_call(self):
+        model = pick_model({"tier": "fast"}) or "acme-py-3"
+        """"#
+                .to_vec(),
+        ),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();
             b.extend_from_slice(

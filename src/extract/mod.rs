@@ -142,7 +142,7 @@ impl Extractor {
         hits: &crate::prefilter::Hits,
         guided: bool,
     ) -> FileFacts {
-        let mut facts = match lang.syntax() {
+        let facts = match lang.syntax() {
             None if lang == Lang::Dockerfile => dockerfile::extract(text, cx),
             None => env::extract(text, cx),
             Some(syntax) => {
@@ -165,21 +165,33 @@ impl Extractor {
                         |o| code::read(parser, syntax, roles, text, cx, offsets, Some(&o)),
                     ),
                 };
-                match (outlined, whole) {
+                let mut facts = match (outlined, whole) {
                     (Some(mut facts), whole) => {
                         self.outlined += 1;
                         // The whole parse, when there was one, saw the error the outline hides.
                         facts.had_syntax_errors = whole.is_some();
-                        facts
+                        return finish(facts);
                     }
                     (None, Some(whole)) => whole,
                     (None, None) => code::extract(parser, syntax, roles, text, cx, offsets),
+                };
+                // tree-sitter recovers from a syntax error by reading on with the string that
+                // an external scanner had opened forgotten: a triple-quoted Python string
+                // after the error is read as code. Python's tokenizer reads it as a string,
+                // and so does the prefilter; what recovery found inside one is dropped.
+                if lang == Lang::Python && facts.had_syntax_errors {
+                    facts.drop_inside(&crate::prefilter::python_long_strings(text.as_bytes()));
                 }
+                facts
             }
         };
-        facts.drop_silent_limits();
-        facts
+        finish(facts)
     }
+}
+
+fn finish(mut facts: FileFacts) -> FileFacts {
+    facts.drop_silent_limits();
+    facts
 }
 
 impl FileFacts {
@@ -193,6 +205,26 @@ impl FileFacts {
             self.limits.clear();
             self.dynamic_models = 0;
         }
+    }
+
+    /// Drops the references, limits and call sites that start inside one of `ranges` (sorted,
+    /// disjoint byte ranges), and the sites whose model reference is dropped.
+    fn drop_inside(&mut self, ranges: &[Range<usize>]) {
+        let inside = |span: &Span| {
+            let at = span.start_byte;
+            let k = ranges.partition_point(|r| r.end <= at);
+            ranges.get(k).is_some_and(|r| r.start <= at)
+        };
+        let refs = keep_indexed(&mut self.refs, |r| !inside(&r.span));
+        let limits = keep_indexed(&mut self.limits, |l| !inside(&l.span));
+        self.sites.retain_mut(|s| {
+            let Some(model) = refs[s.model] else {
+                return false;
+            };
+            s.model = model;
+            s.limit = s.limit.and_then(|l| limits[l]);
+            !inside(&s.span)
+        });
     }
 
     /// A limit that binds to no call and whose value cannot be read (`maxTokens:
@@ -217,6 +249,22 @@ impl FileFacts {
             s.limit = s.limit.and_then(|l| index[l]);
         }
     }
+}
+
+/// Keeps the items `keep` accepts, in order; returns each old index's new one.
+fn keep_indexed<T>(items: &mut Vec<T>, keep: impl Fn(&T) -> bool) -> Vec<Option<usize>> {
+    let mut index = Vec::with_capacity(items.len());
+    let mut kept = Vec::with_capacity(items.len());
+    for item in std::mem::take(items) {
+        if keep(&item) {
+            index.push(Some(kept.len()));
+            kept.push(item);
+        } else {
+            index.push(None);
+        }
+    }
+    *items = kept;
+    index
 }
 
 /// Turns byte positions into 1-based lines and character columns. Long lines (minified
