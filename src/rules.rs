@@ -213,12 +213,28 @@ impl ExtractRules {
     /// One part of a key, [`normalize`]d: one of `model_keys`, or ending with one of
     /// `model_key_suffixes`, and holding none of `model_key_excludes`.
     fn is_model_key_part(&self, k: &str) -> bool {
-        !self.excludes(k)
-            && (self.model_keys.contains(k)
-                || self
-                    .model_key_suffixes
-                    .iter()
-                    .any(|s| k.ends_with(s.as_str())))
+        !self.excludes(k) && self.names_a_model(k)
+    }
+
+    /// One part of a key, [`normalize`]d: one of `model_keys`, or ending with one of
+    /// `model_key_suffixes`, whatever kind of model it names.
+    fn names_a_model(&self, k: &str) -> bool {
+        self.model_keys.contains(k)
+            || self
+                .model_key_suffixes
+                .iter()
+                .any(|s| k.ends_with(s.as_str()))
+    }
+
+    /// A key that would be a model key but names a model that is not a text-generation model
+    /// (a part holds one of `model_key_excludes`): `tokenizer_model`, `embedding.model_name`.
+    pub fn names_excluded_model(&self, key: &str) -> bool {
+        let last = key.rsplit('.').next().unwrap_or(key);
+        self.spells_model_key_word(last)
+            && self.names_a_model(&normalize(last))
+            && key
+                .split('.')
+                .any(|p| !p.is_empty() && self.excludes(&normalize(p)))
     }
 
     /// Whether `raw` holds one of [`ExtractRules::model_key_words`], in any case.
