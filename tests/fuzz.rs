@@ -602,6 +602,20 @@ class TestChat:
         """"#
                 .to_vec(),
         ),
+        // Indentation as the parser counts it (a tab is eight columns): four spaces under
+        // `\t\tdef f():` are a dedent, not its body.
+        ("mixed-indent.py", Lang::Python, {
+            let mut s = String::from("from openai import OpenAI\n\n\nclass TestReplies:\n");
+            for i in 0..12 {
+                s += &format!(
+                    "\tdef test_reply_{i}(self):\n\t\treply = {{\"text\": \"ok {i}\", \"parts\": [1, 2, 3]}}\n"
+                );
+                s += if i == 2 { "\t\tdef f():\n    " } else { "\t\t" };
+                s += "assert reply[\"text\"].startswith(\"ok\")\n\n";
+            }
+            s += "\tdef test_live(self):\n\t\treturn OpenAI().chat.completions.create(model=\"gpt-5.4\", max_tokens=120)\n";
+            s.into_bytes()
+        }),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();
             b.extend_from_slice(

@@ -125,7 +125,7 @@ fn scan(src: &[u8], marks: &[usize], calls: &[usize], min: usize) -> Option<Scan
             && brackets.is_empty()
             && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'#' | b'\x0c')
         {
-            line = Some((line_start, i, i - line_start));
+            line = Some((line_start, i, indent_width(&src[line_start..i])));
         }
         match b {
             b'\n' => {
@@ -196,6 +196,18 @@ fn scan(src: &[u8], marks: &[usize], calls: &[usize], min: usize) -> Option<Scan
         .then_some((lines, brackets.bodies, brackets.called))
 }
 
+/// The width of a line's indentation as tree-sitter's Python scanner counts it: a space is one
+/// column, a tab eight, and a carriage return or form feed starts again from zero. Counted in
+/// bytes, `\t\tdef f():` followed by `    body` would look like a header and its body, where
+/// the parser reads a dedent.
+fn indent_width(indent: &[u8]) -> usize {
+    indent.iter().fold(0, |width, b| match b {
+        b'\t' => width + 8,
+        b'\r' | b'\x0c' => 0,
+        _ => width + 1,
+    })
+}
+
 /// Just past the string literal whose opening quote is at `i` (prefixes such as `f` and `rb`
 /// are read as names before it); `None` when it does not end.
 fn string_end(src: &[u8], i: usize) -> Option<usize> {
@@ -244,6 +256,14 @@ mod tests {
             .map(str::trim_end)
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn indentation_is_counted_as_the_parser_counts_it() {
+        assert_eq!(indent_width(b"    "), 4);
+        assert_eq!(indent_width(b"\t\t"), 16);
+        assert_eq!(indent_width(b"  \t"), 10);
+        assert_eq!(indent_width(b"  \x0c  "), 2);
     }
 
     #[test]
