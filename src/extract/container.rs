@@ -141,19 +141,10 @@ fn named_entry(
     Some((key, value, mapping.byte_range()))
 }
 
-/// Removes the facts found inside `ranges`, keeping the indices between them right.
+/// Removes the facts found inside `ranges`, keeping the indices between them right, and binds
+/// again the limits the remaining sites claim.
 fn drop_within(facts: &mut FileFacts, ranges: &[Range<usize>]) {
-    let inside = |at: usize| ranges.iter().any(|r| r.contains(&at));
-    let refs = keep(&mut facts.refs, |r| !inside(r.span.start_byte));
-    let limits = keep(&mut facts.limits, |l| !inside(l.span.start_byte));
-    facts.sites.retain_mut(|s| {
-        let Some(model) = refs[s.model] else {
-            return false;
-        };
-        s.model = model;
-        s.limit = s.limit.and_then(|l| limits[l]);
-        !inside(s.span.start_byte)
-    });
+    facts.drop_inside(ranges);
     for l in &mut facts.limits {
         l.bound = false;
     }
@@ -162,22 +153,6 @@ fn drop_within(facts: &mut FileFacts, ranges: &[Range<usize>]) {
             l.bound = true;
         }
     }
-}
-
-/// Keeps the items of `v` that `pred` accepts; returns each old index's new one.
-fn keep<T>(v: &mut Vec<T>, pred: impl Fn(&T) -> bool) -> Vec<Option<usize>> {
-    let mut index = Vec::with_capacity(v.len());
-    let mut kept = Vec::with_capacity(v.len());
-    for item in std::mem::take(v) {
-        if pred(&item) {
-            index.push(Some(kept.len()));
-            kept.push(item);
-        } else {
-            index.push(None);
-        }
-    }
-    *v = kept;
-    index
 }
 
 fn is_pair(n: Node) -> bool {

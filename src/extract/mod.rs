@@ -207,14 +207,11 @@ impl FileFacts {
         }
     }
 
-    /// Drops the references, limits and call sites that start inside one of `ranges` (sorted,
-    /// disjoint byte ranges), and the sites whose model reference is dropped.
-    fn drop_inside(&mut self, ranges: &[Range<usize>]) {
-        let inside = |span: &Span| {
-            let at = span.start_byte;
-            let k = ranges.partition_point(|r| r.end <= at);
-            ranges.get(k).is_some_and(|r| r.start <= at)
-        };
+    /// Drops the references, limits and call sites that start inside one of `ranges` (byte
+    /// ranges), and the sites whose model reference is dropped, keeping the indices between
+    /// them right.
+    pub(crate) fn drop_inside(&mut self, ranges: &[Range<usize>]) {
+        let inside = |span: &Span| ranges.iter().any(|r| r.contains(&span.start_byte));
         let refs = keep_indexed(&mut self.refs, |r| !inside(&r.span));
         let limits = keep_indexed(&mut self.limits, |l| !inside(&l.span));
         self.sites.retain_mut(|s| {
@@ -236,15 +233,7 @@ impl FileFacts {
         if self.limits.iter().all(speaks) {
             return;
         }
-        let mut index = vec![None; self.limits.len()];
-        let mut kept = Vec::with_capacity(self.limits.len());
-        for (i, l) in std::mem::take(&mut self.limits).into_iter().enumerate() {
-            if speaks(&l) {
-                index[i] = Some(kept.len());
-                kept.push(l);
-            }
-        }
-        self.limits = kept;
+        let index = keep_indexed(&mut self.limits, speaks);
         for s in &mut self.sites {
             s.limit = s.limit.and_then(|l| index[l]);
         }

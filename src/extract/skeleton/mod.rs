@@ -122,7 +122,7 @@ impl<'t> Skeleton<'t> {
         let mut text = bytes.to_vec();
         for b in &bodies {
             for c in &mut text[b.range.clone()] {
-                // Tabs stay: Python's indentation counts a tab as up to eight columns, so a
+                // Tabs stay: the Python parser counts a tab as eight columns, so a
                 // stub indented with spaces would leave its body.
                 if !matches!(*c, b'\n' | b'\r' | b'\t') {
                     *c = b' ';
