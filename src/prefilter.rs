@@ -86,9 +86,9 @@ impl Keys {
         let annotation = r#"(?::\s*[a-z_][\w\[\]., |]*\s*)?"#;
         let versioned = r#"[a-z0-9._/:@+-]*[0-9]"#;
         // In code, what follows the key is read by `code_value`.
-        // A placeholder's default is the value: `${OPENAI_MODEL:-acme-7}` (see
-        // `extract::env::placeholder_open`).
-        let placeholder = r#"(?:\$\{[a-z0-9_]+:?-)*"#;
+        // A placeholder's default is the value, quoted or not: `${OPENAI_MODEL:-acme-7}`,
+        // `${OPENAI_MODEL-"acme-7"}` (see `extract::env::placeholder_open`).
+        let placeholder = r#"(?:\$\{[a-z0-9_]+:?-["']?)*"#;
         let code = format!(r#"{key}{annotation}[:=]\s*{comments}"#);
         let config = format!(r#"{key}[:=]\s*["']?{placeholder}(?P<value>{versioned})"#);
         // A Dockerfile also writes `ENV OPENAI_MODEL acme-7`.

@@ -616,6 +616,12 @@ class TestChat:
             s += "\tdef test_live(self):\n\t\treturn OpenAI().chat.completions.create(model=\"gpt-5.4\", max_tokens=120)\n";
             s.into_bytes()
         }),
+        // A placeholder's default in quotes (valid shell).
+        (
+            ".env",
+            Lang::Env,
+            b"SUMMARY_MODEL=${SUMMARY_MODEL-\"acme-env-4.5\"}\n".to_vec(),
+        ),
         ("lossy.test.ts", Lang::TypeScript, {
             let mut b = padding.clone().into_bytes();
             b.extend_from_slice(
