@@ -1559,24 +1559,20 @@ impl<'t, 'c> Walk<'t, 'c> {
             if let Some((args, call)) = call {
                 let callee = self.callee(call).map(|c| c.0).unwrap_or_default();
                 // `PRICES.get("gpt-4o")` looks a model up; `cfg.get("model", "gpt-4o")` falls
-                // back to one.
-                let positional = self.positional_args(args);
-                if self.shapes.is_default_getter(&callee)
-                    && positional.first().map(|a| a.id()) == Some(n.id())
-                {
-                    self.reference(n, resolution);
-                    continue;
-                }
-                // `cfg.get_str("tokenizer_model", "gpt-4")`: the default of a key that names a
+                // back to one, but `cfg.get_str("tokenizer_model", "gpt-4")` falls back to a
                 // tokenizer's, an embedding's or a speech model, not a request's.
-                let excluded_key = positional.first().is_some_and(|a| {
-                    a.id() != n.id()
-                        && self.is(self.syntax.strings, *a)
-                        && self
-                            .string_value(*a)
-                            .is_some_and(|k| self.rules.names_excluded_model(k))
+                let positional = self.positional_args(args);
+                let looked_up = positional.first().is_some_and(|a| {
+                    if a.id() == n.id() {
+                        self.shapes.is_default_getter(&callee)
+                    } else {
+                        self.is(self.syntax.strings, *a)
+                            && self
+                                .string_value(*a)
+                                .is_some_and(|k| self.rules.names_excluded_model(k))
+                    }
                 });
-                if excluded_key {
+                if looked_up {
                     self.reference(n, resolution);
                     continue;
                 }

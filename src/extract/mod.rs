@@ -142,7 +142,7 @@ impl Extractor {
         hits: &crate::prefilter::Hits,
         guided: bool,
     ) -> FileFacts {
-        let facts = match lang.syntax() {
+        let mut facts = match lang.syntax() {
             None if lang == Lang::Dockerfile => dockerfile::extract(text, cx),
             None => env::extract(text, cx),
             Some(syntax) => {
@@ -165,33 +165,34 @@ impl Extractor {
                         |o| code::read(parser, syntax, roles, text, cx, offsets, Some(&o)),
                     ),
                 };
-                let mut facts = match (outlined, whole) {
+                match (outlined, whole) {
                     (Some(mut facts), whole) => {
                         self.outlined += 1;
                         // The whole parse, when there was one, saw the error the outline hides.
                         facts.had_syntax_errors = whole.is_some();
-                        return finish(facts);
+                        facts
                     }
-                    (None, Some(whole)) => whole,
-                    (None, None) => code::extract(parser, syntax, roles, text, cx, offsets),
-                };
-                // tree-sitter recovers from a syntax error by reading on with the string that
-                // an external scanner had opened forgotten: a triple-quoted Python string
-                // after the error is read as code. Python's tokenizer reads it as a string,
-                // and so does the prefilter; what recovery found inside one is dropped.
-                if lang == Lang::Python && facts.had_syntax_errors {
-                    facts.drop_inside(&crate::prefilter::python_long_strings(text.as_bytes()));
+                    (None, whole) => {
+                        let mut facts = whole.unwrap_or_else(|| {
+                            code::extract(parser, syntax, roles, text, cx, offsets)
+                        });
+                        // tree-sitter recovers from a syntax error by reading on with the
+                        // string that an external scanner had opened forgotten: a triple-quoted
+                        // Python string after the error is read as code. Python's tokenizer
+                        // reads it as a string, and so does the prefilter; what recovery found
+                        // inside one is dropped.
+                        if lang == Lang::Python && facts.had_syntax_errors {
+                            let strings = crate::prefilter::python_long_strings(text.as_bytes());
+                            facts.drop_inside(&strings);
+                        }
+                        facts
+                    }
                 }
-                facts
             }
         };
-        finish(facts)
+        facts.drop_silent_limits();
+        facts
     }
-}
-
-fn finish(mut facts: FileFacts) -> FileFacts {
-    facts.drop_silent_limits();
-    facts
 }
 
 impl FileFacts {
