@@ -616,6 +616,14 @@ class TestChat:
             s += "\tdef test_live(self):\n\t\treturn OpenAI().chat.completions.create(model=\"gpt-5.4\", max_tokens=120)\n";
             s.into_bytes()
         }),
+        // A parameter's default names the model and the body, with nothing to report, is
+        // blanked by the outline: the site is the same either way.
+        (
+            "default-parameter.py",
+            Lang::Python,
+            format!("{py_pad}def summarise(prompt, model=\"gpt-5-nano\", max_tokens=100):\n    return client.chat.completions.create(messages=[prompt])\n")
+                .into_bytes(),
+        ),
         // A placeholder's default in quotes (valid shell).
         (
             ".env",

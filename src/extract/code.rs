@@ -167,7 +167,6 @@ struct Pair<'t> {
     outer: Option<usize>,
     /// The shape that makes the pair not a request (see [`Shape`]).
     shape: Option<Shape>,
-    statement: Range<usize>,
     /// For a limit: where it can bind (see [`Reach`]).
     reach: Reach,
 }
@@ -203,7 +202,6 @@ struct Str<'t> {
     /// `(arguments, call)` when the string is passed directly to a call.
     call: Option<(Node<'t>, Node<'t>)>,
     shape: Option<Shape>,
-    statement: Range<usize>,
 }
 
 struct Found<'t> {
@@ -389,7 +387,6 @@ impl<'t, 'c> Walk<'t, 'c> {
                 prose: inherited == Some(Shape::Prose) || self.is_prose(stack),
                 call: self.direct_call(stack),
                 shape: inherited,
-                statement: Self::statement(n, stack, roles).byte_range(),
             });
             return (n.kind() == "template_string", inherited);
         }
@@ -486,7 +483,6 @@ impl<'t, 'c> Walk<'t, 'c> {
             scope,
             outer,
             shape,
-            statement: Self::statement(at.n, at.stack, at.roles).byte_range(),
             reach,
         });
     }
@@ -1358,7 +1354,6 @@ impl<'t, 'c> Walk<'t, 'c> {
         found: Found<'t>,
         key: Option<String>,
         at: crate::diagnostic::Span,
-        statement: Range<usize>,
         scope: Option<usize>,
         priced_as: Option<Resolution>,
     ) -> bool {
@@ -1400,7 +1395,6 @@ impl<'t, 'c> Walk<'t, 'c> {
             model,
             via: found.via,
             limit: None,
-            statement,
             enclosing: None,
         });
         self.site_scopes.push(scope);
@@ -1433,14 +1427,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             if p.is_limit || self.used_defaults.borrow().contains(&i) {
                 continue;
             }
-            let (node, value, scope, outer, statement, shape) = (
-                p.node,
-                p.value,
-                p.scope,
-                p.outer,
-                p.statement.clone(),
-                p.shape,
-            );
+            let (node, value, scope, outer, shape) = (p.node, p.value, p.scope, p.outer, p.shape);
             if shape.is_some()
                 || alias
                 || self.shapes.is_pricing_model_key(&key)
@@ -1459,7 +1446,7 @@ impl<'t, 'c> Walk<'t, 'c> {
                         .and_then(|o| pricing.get(&o))
                         .and_then(|&b| self.priced_as(b));
                     self.scope_nodes.insert(scope.id(), scope);
-                    self.add_site(found, Some(key), at, statement, Some(scope.id()), priced_as);
+                    self.add_site(found, Some(key), at, Some(scope.id()), priced_as);
                 }
                 // Counted only beside a limit with a readable value: the prefilter always lets
                 // such a file through, so the count does not depend on which files it reads.
@@ -1529,7 +1516,7 @@ impl<'t, 'c> Walk<'t, 'c> {
             if let Some(found) = self.eval_model(value, 0) {
                 if !self.consumed.contains(&found.literal.id()) {
                     let at = self.span(stmt);
-                    self.add_site(found, Some(name), at, stmt.byte_range(), Some(scope), None);
+                    self.add_site(found, Some(name), at, Some(scope), None);
                 }
             }
         }
@@ -1540,7 +1527,7 @@ impl<'t, 'c> Walk<'t, 'c> {
     fn literals(&mut self) {
         for i in 0..self.strings.len() {
             let str = &self.strings[i];
-            let (n, prose, statement) = (str.node, str.prose, str.statement.clone());
+            let (n, prose) = (str.node, str.prose);
             // A model passed to a comparison, lookup, assertion or mock is a reference only.
             let call = str.call.filter(|_| str.shape.is_none());
             if prose || self.ref_of.contains_key(&n.id()) {
@@ -1592,7 +1579,6 @@ impl<'t, 'c> Walk<'t, 'c> {
                     },
                     None,
                     at,
-                    statement,
                     Some(args.id()),
                     None,
                 );

@@ -130,7 +130,6 @@ pub(super) fn bind(
                     Via::Literal
                 },
                 limit: None,
-                statement: e.statement.clone(),
                 enclosing: None,
             });
         } else if rules.is_limit_env(key) {

@@ -84,8 +84,6 @@ pub struct SiteFact {
     pub via: Via,
     /// Index into [`FileFacts::limits`].
     pub limit: Option<usize>,
-    /// Bytes of the statement the site belongs to (for directives above it).
-    pub statement: Range<usize>,
     /// The functions, classes and mapping keys that enclose it, outermost first, joined with
     /// `.` (`Summarizer.run`, `model_list.litellm_params`); part of the site's key.
     pub enclosing: Option<String>,

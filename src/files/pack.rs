@@ -243,7 +243,6 @@ impl Writer {
             model,
             via,
             limit,
-            statement,
             enclosing,
         } in sites
         {
@@ -252,7 +251,6 @@ impl Writer {
             self.uint(*model as u64);
             self.via(via);
             self.opt_uint(limit.map(|l| l as u64));
-            self.range(statement);
             self.opt_str(enclosing.as_deref());
         }
         self.uint(directives.len() as u64);
@@ -446,7 +444,6 @@ impl Reader<'_> {
                 limit: self
                     .opt_uint()
                     .map(|l| usize::try_from(l).unwrap_or(usize::MAX)),
-                statement: self.range(),
                 enclosing: self.opt_string(),
             })
             .collect();
