@@ -924,7 +924,7 @@ fn assigned<'f>(file: &'f [u8], name: &'f [u8], seen: &mut Vec<&'f [u8]>) -> boo
     seen.push(name);
     let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
     memchr::memmem::find_iter(file, name).any(|at| {
-        if at > 0 && word(file[at - 1]) {
+        if !starts_name(file, at) {
             return false;
         }
         let rest = &file[at + name.len()..];
@@ -1075,6 +1075,15 @@ fn is_quote(lang: Lang, b: u8) -> bool {
 /// How many bytes of a model name `bytes` starts with (at most 200).
 fn name_len<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
     bytes.take(200).take_while(|&&b| is_name_byte(b)).count()
+}
+
+/// Does a name start at `at`: not inside a longer identifier? A number glued to its front
+/// (`8000LIMIT`, `0x1fLIMIT`) is a token of its own, as the parser reads it after a syntax
+/// error, so the name starts after it.
+fn starts_name(file: &[u8], at: usize) -> bool {
+    let word = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
+    let run = file[..at].iter().rev().take_while(|b| word(b)).count();
+    run == 0 || file[at - run].is_ascii_digit()
 }
 
 /// Bytes of an identifier.
@@ -1458,6 +1467,19 @@ mod tests {
         assert!(!pf.wants(Lang::Python, &text));
         text.push_str("b = 500\n");
         assert!(pf.wants(Lang::Python, &text));
+    }
+
+    #[test]
+    fn a_number_glued_to_a_name_ends_before_it() {
+        // The parser reads `8000LIMIT` as a number and then the name `LIMIT` (after a syntax
+        // error), whose value a limit then reads; `x8000LIMIT` is one name.
+        let pf = Fixture::new(&[]);
+        for head in ["8000", "0x1f", "1.5", "8_000", "8000n"] {
+            let text = format!("{head}LIMIT = 1200;\nf({{ maxOutputTokens: LIMIT }});\n");
+            assert!(pf.wants(Lang::TypeScript, &text), "{text}");
+        }
+        let text = "x8000LIMIT = 1200;\nf({ maxOutputTokens: LIMIT });\n";
+        assert!(!pf.wants(Lang::TypeScript, text));
     }
 
     #[test]

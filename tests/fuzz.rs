@@ -624,6 +624,13 @@ class TestChat:
             format!("{py_pad}def summarise(prompt, model=\"gpt-5-nano\", max_tokens=100):\n    return client.chat.completions.create(messages=[prompt])\n")
                 .into_bytes(),
         ),
+        // A number glued to the front of a name's definition: the parser reads the name.
+        (
+            "glued.ts",
+            Lang::TypeScript,
+            b"const 8000LIMIT = 1200;\n\nexport const ask = () => generateText({ maxOutputTokens: LIMIT });\n"
+                .to_vec(),
+        ),
         // A placeholder's default in quotes (valid shell).
         (
             ".env",
