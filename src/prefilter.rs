@@ -726,6 +726,13 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// judges the literal starting at an offset.
 fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool {
     let literal = |at: usize| {
+        // A Python string's prefix (`b"x-7"`, `rb'x-7'`): extraction reads the string.
+        let at = at
+            + bytes[at..]
+                .iter()
+                .take(2)
+                .take_while(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'))
+                .count();
         let quotes = bytes[at..]
             .iter()
             .take(3)
@@ -1467,6 +1474,22 @@ mod tests {
         assert!(!pf.wants(Lang::Python, &text));
         text.push_str("b = 500\n");
         assert!(pf.wants(Lang::Python, &text));
+    }
+
+    #[test]
+    fn a_prefixed_string_is_a_string() {
+        // Extraction reads `b"…"`, `rb'…'` and the like as strings: a model key's value.
+        let pf = Fixture::new(&[]);
+        pf.expect(
+            true,
+            Lang::Python,
+            &[
+                "settings.llm.deployment_id = b\"acme-7-prod\"",
+                "f(model=B\"acme-7-prod\")",
+                "f(model=rb'acme-7-prod')",
+            ],
+        );
+        pf.expect(false, Lang::Python, &["f(model=ab\"acme-7-prod\")"]);
     }
 
     #[test]

@@ -631,6 +631,12 @@ class TestChat:
             b"const 8000LIMIT = 1200;\n\nexport const ask = () => generateText({ maxOutputTokens: LIMIT });\n"
                 .to_vec(),
         ),
+        // A bytes literal as a model key's value: extraction reads it as a string.
+        (
+            "bytes.py",
+            Lang::Python,
+            b"settings.llm.deployment_id = b\"acme-7-prod\"\n".to_vec(),
+        ),
         // A placeholder's default in quotes (valid shell).
         (
             ".env",
