@@ -997,13 +997,22 @@ fn expression_readable<'f>(file: &'f [u8], rest: &'f [u8], seen: &mut Vec<&'f [u
 /// The expression at the start of `rest`: to the end of its line, or further while brackets
 /// are open, nothing came yet (`MAX =\n  Number(…)`), or an operator carries it to the next
 /// line (`x\n  ? a\n  : 1024`), and never past the `,` `;` or closing bracket that ends it; at
-/// most [`LINE_WINDOW`] bytes.
+/// most [`LINE_WINDOW`] bytes. A bracket or comma inside a string closed on its line
+/// (`os.getenv("]X", "2000")`) is no bracket.
 fn expression(rest: &[u8]) -> &[u8] {
     const CARRY: &[u8] = b"?:|&+-*/=.\\";
     let rest = &rest[..rest.len().min(LINE_WINDOW)];
     let mut depth = 0u32;
-    for (i, &b) in rest.iter().enumerate() {
+    let mut i = 0;
+    while i < rest.len() {
+        let b = rest[i];
         match b {
+            b'"' | b'\'' | b'`' => {
+                if let Some(len) = closed_string(&rest[i..]) {
+                    i += len;
+                    continue;
+                }
+            }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' if depth == 0 => return &rest[..i],
             b')' | b']' | b'}' => depth -= 1,
@@ -1019,8 +1028,25 @@ fn expression(rest: &[u8]) -> &[u8] {
             }
             _ => {}
         }
+        i += 1;
     }
     rest
+}
+
+/// The length of the string that opens at the start of `s` (a quote), if it closes on its
+/// line; `\\` escapes the byte after it.
+fn closed_string(s: &[u8]) -> Option<usize> {
+    let quote = *s.first()?;
+    let mut i = 1;
+    while i < s.len() {
+        match s[i] {
+            b'\\' => i += 2,
+            b'\n' => return None,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// The value after an annotation on one line: `int = 500` → `500`; not `==`, `=>`.
@@ -1474,6 +1500,15 @@ mod tests {
         assert!(!pf.wants(Lang::Python, &text));
         text.push_str("b = 500\n");
         assert!(pf.wants(Lang::Python, &text));
+    }
+
+    #[test]
+    fn brackets_in_a_string_are_not_brackets() {
+        let pf = Fixture::new(&[]);
+        let text = "LIMIT = os.getenv(\"]LIMIT\", \"2000\")\nf(max_tokens=LIMIT)\n";
+        assert!(pf.wants(Lang::Python, text));
+        let text = "const LIMIT = f(\",\", \"(\", 2000);\ng({ maxTokens: LIMIT });\n";
+        assert!(pf.wants(Lang::TypeScript, text));
     }
 
     #[test]

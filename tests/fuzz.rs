@@ -637,6 +637,13 @@ class TestChat:
             Lang::Python,
             b"settings.llm.deployment_id = b\"acme-7-prod\"\n".to_vec(),
         ),
+        // A closing bracket inside a string of a limit's definition.
+        (
+            "bracket-in-string.py",
+            Lang::Python,
+            b"import os\n\nLIMIT = os.getenv(\"]LIMIT\", \"2000\")\n\n\ndef run(args):\n    return client.create(model=args.model, max_tokens=LIMIT)\n"
+                .to_vec(),
+        ),
         // A placeholder's default in quotes (valid shell).
         (
             ".env",
