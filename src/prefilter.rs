@@ -644,7 +644,12 @@ fn after_string_prefix(bytes: &[u8], at: usize) -> bool {
     word <= 2
         && bytes[at - word..at]
             .iter()
-            .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'))
+            .all(|&b| is_string_prefix_byte(b))
+}
+
+/// Letters of a Python string's prefix (`f`, `rb`, `T`, …).
+fn is_string_prefix_byte(b: u8) -> bool {
+    matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't')
 }
 
 /// Is `at` on a comment line: `# …` (Python, YAML, .env), or `// …` or a line of a
@@ -731,7 +736,7 @@ fn code_value(bytes: &[u8], at: usize, is_model: impl Fn(usize) -> bool) -> bool
             + bytes[at..]
                 .iter()
                 .take(2)
-                .take_while(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'))
+                .take_while(|&&b| is_string_prefix_byte(b))
                 .count();
         let quotes = bytes[at..]
             .iter()
@@ -929,13 +934,12 @@ fn assigned<'f>(file: &'f [u8], name: &'f [u8], seen: &mut Vec<&'f [u8]>) -> boo
         return false;
     }
     seen.push(name);
-    let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
     memchr::memmem::find_iter(file, name).any(|at| {
         if !starts_name(file, at) {
             return false;
         }
         let rest = &file[at + name.len()..];
-        if rest.first().is_some_and(|&b| word(b)) {
+        if rest.first().is_some_and(|&b| is_ident_byte(b)) {
             return false;
         }
         // White space, line breaks and comments before the `=` (`const LIMIT\n  = 1200`).
@@ -1114,14 +1118,22 @@ fn name_len<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
 /// (`8000LIMIT`, `0x1fLIMIT`) is a token of its own, as the parser reads it after a syntax
 /// error, so the name starts after it.
 fn starts_name(file: &[u8], at: usize) -> bool {
-    let word = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
-    let run = file[..at].iter().rev().take_while(|b| word(b)).count();
+    let run = file[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| is_ident_byte(b))
+        .count();
     run == 0 || file[at - run].is_ascii_digit()
 }
 
 /// Bytes of an identifier.
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Bytes of a name in code, where JavaScript's `$` is a letter too.
+fn is_ident_byte(b: u8) -> bool {
+    is_word_byte(b) || b == b'$'
 }
 
 /// Bytes a model name is made of.
